@@ -1,0 +1,90 @@
+"""The data model of checks: assignments made of exercises made of scored checks."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+Observation = dict[str, Any]
+
+
+class NotImplementedYet(Exception):
+    """Raised by an observer when the learner's code is still the template's placeholder."""
+
+
+class InvalidValue(Exception):
+    """Raised by an observer when the learner's value has a form no check can read."""
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The outcome of one check: passed or not, and what was expected and found."""
+
+    passed: bool
+    feedback: str
+
+
+def ok(feedback: str = "") -> Verdict:
+    """A passing verdict."""
+    return Verdict(True, feedback)
+
+
+def fail(what: str, want: Any, got: Any) -> Verdict:
+    """A failing verdict that says what was checked, what was expected and what was found."""
+    return Verdict(False, f"{what}: expected {want}, but got {got}.")
+
+
+@dataclass(frozen=True)
+class Check:
+    """One scored test of an exercise. ``hidden`` checks run only in the grader."""
+
+    name: str
+    points: int
+    judge: Callable[[Observation], Verdict]
+    hidden: bool = False
+
+
+@dataclass(frozen=True)
+class Exercise:
+    """Something the learner writes (a function, class or variable) and its checks.
+
+    ``observe`` receives the namespace the learner's cells ran in and returns plain data;
+    it raises NotImplementedYet while the template's placeholder is still there.
+    """
+
+    name: str
+    observe: Callable[[Mapping[str, Any]], Observation]
+    checks: tuple[Check, ...]
+    #: What the learner writes, e.g. "function", "class", "answer".
+    kind: str = "function"
+
+    @property
+    def max_points(self) -> int:
+        """The points this exercise is worth."""
+        return sum(check.points for check in self.checks)
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """A graded notebook: its id (as in the notebook's metadata) and its exercises."""
+
+    id: str
+    title: str
+    notebook: str
+    exercises: tuple[Exercise, ...]
+    #: Default wall-clock limit for grading one submission, in seconds.
+    timeout_s: int = 600
+
+    @property
+    def max_score(self) -> int:
+        """The total points of the assignment (100 for every course notebook)."""
+        return sum(exercise.max_points for exercise in self.exercises)
+
+    def exercise(self, name: str) -> Exercise:
+        """The exercise called name (KeyError with the valid names otherwise)."""
+        for exercise in self.exercises:
+            if exercise.name == name:
+                return exercise
+        valid = ", ".join(e.name for e in self.exercises)
+        raise KeyError(f"{self.id} has no exercise {name!r}; its exercises are: {valid}")

@@ -1,0 +1,117 @@
+"""Quizzes as data: each question's answer is a variable the learner sets in the notebook.
+
+A single-choice answer is one letter (``answer_2 = "c"``); a multiple-choice answer is a
+set of letters (``answer_6 = {"a", "c", "d"}``). The notebook's self-check only confirms
+that an answer is recorded in a valid form; correctness is a hidden check the grader runs.
+"""
+
+from __future__ import annotations
+
+import string
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from graders.checks.core import Check, Exercise, InvalidValue, NotImplementedYet, Verdict, fail, ok
+
+
+@dataclass(frozen=True)
+class Question:
+    """One quiz question: its topic, how many options it shows and which are correct."""
+
+    topic: str
+    options: int
+    correct: frozenset[str]
+
+    @property
+    def multiple(self) -> bool:
+        """True when more than one option is correct (the learner picks several)."""
+        return len(self.correct) > 1
+
+    @property
+    def letters(self) -> str:
+        """The option letters, e.g. 'abcd'."""
+        return string.ascii_lowercase[: self.options]
+
+
+def answer_variable(number: int) -> str:
+    """The variable that holds the learner's answer to question number (1-based)."""
+    return f"answer_{number}"
+
+
+def split_points(total: int, count: int) -> list[int]:
+    """Split total into count whole numbers that differ by at most one (larger first)."""
+    base, extra = divmod(total, count)
+    return [base + 1 if i < extra else base for i in range(count)]
+
+
+def quiz_exercises(questions: list[Question], total: int = 100) -> tuple[Exercise, ...]:
+    """One exercise per question, worth total points altogether."""
+    exercises = []
+    for number, (question, points) in enumerate(
+        zip(questions, split_points(total, len(questions)), strict=True), start=1
+    ):
+        name = answer_variable(number)
+        exercises.append(
+            Exercise(
+                name=name,
+                observe=_observer(name, question),
+                checks=(
+                    Check(f"question {number} ({question.topic})", points, _judge(question), True),
+                ),
+                kind="answer",
+            )
+        )
+    return tuple(exercises)
+
+
+def _observer(name: str, question: Question):
+    def observe(namespace: Mapping[str, Any]) -> dict[str, Any]:
+        return {"letters": sorted(read_answer(namespace[name], name, question))}
+
+    return observe
+
+
+def read_answer(value: Any, name: str, question: Question) -> set[str]:
+    """The set of option letters a learner's answer names; InvalidValue when malformed."""
+    hint = 'a set of letters, e.g. {"a", "c"}' if question.multiple else 'one letter, e.g. "b"'
+    if value is None:
+        raise NotImplementedYet(f"`{name}` is still None: set it to {hint}.")
+    if isinstance(value, str):
+        letters = (
+            {value.strip().lower()}
+            if not question.multiple
+            else {part.strip().lower() for part in value.replace(",", " ").split()}
+        )
+    elif isinstance(value, set | frozenset | list | tuple):
+        if not all(isinstance(item, str) for item in value):
+            raise InvalidValue(f"`{name}` must be {hint}; it holds {value!r}.")
+        letters = {item.strip().lower() for item in value}
+    else:
+        raise InvalidValue(f"`{name}` must be {hint}, not a {type(value).__name__}.")
+    unknown = sorted(letters - set(question.letters))
+    if unknown or not letters:
+        raise InvalidValue(
+            f"`{name}` = {value!r} names no valid option: choose among "
+            f"{', '.join(question.letters)}."
+        )
+    if not question.multiple and len(letters) > 1:
+        raise InvalidValue(f"`{name}` = {value!r}: this question has one answer, pick one letter.")
+    return letters
+
+
+def _judge(question: Question):
+    def judge(observation: dict[str, Any]) -> Verdict:
+        got = set(observation["letters"])
+        if got == question.correct:
+            return ok("Correct.")
+        if question.multiple:
+            right = len(got & question.correct)
+            return fail(
+                "answer",
+                f"all {len(question.correct)} correct options and no other",
+                f"{sorted(got)}: {right} correct, {len(got) - right} incorrect",
+            )
+        return fail("answer", "the one correct option", f"{sorted(got)[0]!r}, which is not it")
+
+    return judge

@@ -1,0 +1,15 @@
+"""Seeds and op determinism, set the same way by the grader and the self-check cells."""
+
+from __future__ import annotations
+
+#: The seed every grading run uses.
+SEED = 42
+
+
+def seed_everything(seed: int = SEED) -> None:
+    """Seed Python, NumPy and TensorFlow and make TensorFlow's ops deterministic."""
+    import keras
+    import tensorflow as tf
+
+    keras.utils.set_random_seed(seed)
+    tf.config.experimental.enable_op_determinism()

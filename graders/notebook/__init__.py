@@ -1,0 +1,1 @@
+"""Notebook conventions and the authoring pipeline (solutions -> student notebooks)."""

@@ -1,0 +1,63 @@
+"""The conventions that tie a notebook's cells and metadata to the grading tools.
+
+* ``nb.metadata["graders"]`` names the notebook's assignment (``"assignment"``, absent for
+  labs) and the datasets it reads (``"datasets"``), so a renamed file still grades.
+* Cells the grader executes carry the ``graded`` tag.
+* Learner code goes between ``### START CODE HERE ###`` and ``### END CODE HERE ###``.
+* A ``# grade-up-to-here`` comment in any cell stops grading after that cell.
+* Cells a learner must not change have ``editable: false`` / ``deletable: false``.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from nbformat import NotebookNode
+
+METADATA_KEY = "graders"
+GRADED_TAG = "graded"
+#: Cells only the reference solution has (dropped from the student notebook).
+SOLUTION_ONLY_TAG = "solution-only"
+
+START_MARKER = re.compile(r"^\s*#{2,}\s*START CODE HERE\s*#*\s*$")
+END_MARKER = re.compile(r"^\s*#{2,}\s*END CODE HERE\s*#*\s*$")
+GRADE_UP_TO_HERE = re.compile(r"^\s*#\s*grade-up-to-here\b", re.MULTILINE)
+
+
+def notebook_info(nb: NotebookNode) -> dict[str, Any]:
+    """The course metadata of a notebook (empty dict when it has none)."""
+    info = nb.get("metadata", {}).get(METADATA_KEY, {})
+    return dict(info) if isinstance(info, dict) else {}
+
+
+def tags(cell: NotebookNode) -> list[str]:
+    """The cell's tags, tolerating malformed metadata."""
+    found = cell.get("metadata", {}).get("tags", [])
+    return [t for t in found if isinstance(t, str)] if isinstance(found, list) else []
+
+
+def is_graded(cell: NotebookNode) -> bool:
+    """True for a code cell the grader executes."""
+    return cell.get("cell_type") == "code" and GRADED_TAG in tags(cell)
+
+
+def is_locked(cell: NotebookNode) -> bool:
+    """True for a cell the learner must not edit."""
+    return cell.get("metadata", {}).get("editable", True) is False
+
+
+def graded_cells(nb: NotebookNode) -> list[NotebookNode]:
+    """The graded code cells, in order, up to the first ``# grade-up-to-here`` comment."""
+    chosen = []
+    for cell in nb.get("cells", []):
+        if is_graded(cell):
+            chosen.append(cell)
+        if cell.get("cell_type") == "code" and GRADE_UP_TO_HERE.search(cell.get("source", "")):
+            break
+    return chosen
+
+
+def has_markers(source: str) -> bool:
+    """True when the source holds a START CODE HERE marker."""
+    return any(START_MARKER.match(line) for line in source.splitlines())
