@@ -1,0 +1,27 @@
+"""The registry of graded notebooks: one module per assignment, checks kept as data."""
+
+from __future__ import annotations
+
+from graders.assignments import c1w1, c1w1_quiz
+from graders.checks.core import Assignment
+
+ASSIGNMENTS: dict[str, Assignment] = {
+    spec.id: spec for spec in (c1w1.ASSIGNMENT, c1w1_quiz.ASSIGNMENT)
+}
+
+
+def get_assignment(assignment_id: str) -> Assignment:
+    """The assignment with this id; KeyError naming the known ids otherwise."""
+    try:
+        return ASSIGNMENTS[assignment_id]
+    except KeyError:
+        known = ", ".join(sorted(ASSIGNMENTS))
+        raise KeyError(f"unknown assignment {assignment_id!r}; known: {known}") from None
+
+
+def assignment_for_notebook(filename: str) -> Assignment | None:
+    """The assignment whose released notebook has this file name, if any."""
+    for spec in ASSIGNMENTS.values():
+        if spec.notebook.rsplit("/", 1)[-1] == filename:
+            return spec
+    return None

@@ -1,0 +1,165 @@
+"""C1W1: housing prices. A house costs 50k plus 50k per bedroom; prices in 100k units."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from graders.checks.core import Assignment, Check, Exercise, NotImplementedYet, Verdict, fail, ok
+from graders.checks.models import (
+    describe_model,
+    expect_compiled,
+    expect_layers,
+    expect_params,
+    expect_shapes,
+)
+from graders.checks.values import describe_array, expect_float_array, expect_values, first_failure
+
+BEDROOMS = [1.0, 2.0, 3.0, 4.0, 5.0, 6.0]
+PRICES = [1.0, 1.5, 2.0, 2.5, 3.0, 3.5]
+EPOCHS = 500
+#: The price of a 7-bedroom house in hundreds of thousands, and the accepted distance.
+#: The reference lands within 0.08 of it for any initial weight (plain gradient descent
+#: from every Glorot draw, worked out in tests/test_c1w1.py); 0.25 leaves a wide margin.
+SEVEN_BEDROOMS, TOLERANCE = 4.0, 0.25
+LOSSES = {"mean_squared_error"}
+
+
+# ----------------------------------------------------------------- create_training_data
+
+
+def observe_training_data(namespace: Mapping[str, Any]) -> dict[str, Any]:
+    """Call create_training_data() and describe the two arrays it returns."""
+    result = namespace["create_training_data"]()
+    if result is None:
+        raise NotImplementedYet("create_training_data() returned None.")
+    if not isinstance(result, tuple) or len(result) != 2:
+        return {"returned": type(result).__name__}
+    n_bedrooms, prices = result
+    if n_bedrooms is None or prices is None:
+        raise NotImplementedYet(
+            "n_bedrooms and price_in_hundreds_of_thousands must both be set (one is still None)."
+        )
+    return {"n_bedrooms": describe_array(n_bedrooms), "prices": describe_array(prices)}
+
+
+def _two_arrays(obs: dict[str, Any]) -> Verdict:
+    if "returned" in obs:
+        return fail("return value", "a tuple of two arrays", obs["returned"])
+    return first_failure(
+        expect_float_array(obs["n_bedrooms"], "n_bedrooms", [6]),
+        expect_float_array(obs["prices"], "price_in_hundreds_of_thousands", [6]),
+    )
+
+
+def _bedrooms(obs: dict[str, Any]) -> Verdict:
+    if "returned" in obs:
+        return _two_arrays(obs)
+    return expect_values(obs["n_bedrooms"], "n_bedrooms", BEDROOMS)
+
+
+def _prices(obs: dict[str, Any]) -> Verdict:
+    if "returned" in obs:
+        return _two_arrays(obs)
+    return expect_values(obs["prices"], "price_in_hundreds_of_thousands", PRICES)
+
+
+# ------------------------------------------------------------- define_and_compile_model
+
+
+def observe_model(namespace: Mapping[str, Any]) -> dict[str, Any]:
+    """Call define_and_compile_model() and describe the model it returns."""
+    model = namespace["define_and_compile_model"]()
+    if model is None:
+        raise NotImplementedYet("define_and_compile_model() returned None.")
+    return describe_model(model)
+
+
+def _architecture(obs: dict[str, Any]) -> Verdict:
+    return first_failure(
+        expect_shapes(obs, [None, 1], [None, 1]),
+        expect_layers(obs, ["Dense"]),
+        expect_params(obs, 2),
+    )
+
+
+def _compiled(obs: dict[str, Any]) -> Verdict:
+    return expect_compiled(obs, optimizer="SGD", losses=LOSSES)
+
+
+# -------------------------------------------------------------------------- train_model
+
+
+def observe_training(namespace: Mapping[str, Any]) -> dict[str, Any]:
+    """Call train_model() and describe its training run and its prediction for 7 bedrooms."""
+    import numpy as np
+
+    model = namespace["train_model"]()
+    if model is None:
+        raise NotImplementedYet("train_model() returned None.")
+    described = describe_model(model)
+    if not described["is_model"]:
+        return {"model": described}
+    history = getattr(model, "history", None)
+    epochs = len(history.epoch) if history is not None and hasattr(history, "epoch") else 0
+    prediction = np.asarray(model.predict(np.array([[7.0]]), verbose=0), dtype=float)
+    return {"model": described, "epochs": epochs, "prediction": prediction.ravel().tolist()}
+
+
+def _epochs(obs: dict[str, Any]) -> Verdict:
+    if not obs["model"]["is_model"]:
+        return fail("return value", "the trained model", obs["model"]["type"])
+    if obs["epochs"] != EPOCHS:
+        got = "a model that was never fitted" if obs["epochs"] == 0 else f"{obs['epochs']} epochs"
+        return fail("training length", f"{EPOCHS} epochs", got)
+    return ok()
+
+
+def _prediction(obs: dict[str, Any]) -> Verdict:
+    if not obs["model"]["is_model"]:
+        return _epochs(obs)
+    got = obs["prediction"]
+    if len(got) != 1:
+        return fail("prediction for 7 bedrooms", "a single value", f"{len(got)} values")
+    if abs(got[0] - SEVEN_BEDROOMS) > TOLERANCE:
+        return fail(
+            "prediction for 7 bedrooms",
+            f"{SEVEN_BEDROOMS} \u00b1 {TOLERANCE} (hundreds of thousands)",
+            round(got[0], 4),
+        )
+    return ok(f"predicts {got[0]:.3f} for 7 bedrooms")
+
+
+ASSIGNMENT = Assignment(
+    id="C1W1",
+    title="Week 1 assignment: housing prices",
+    notebook="W1/C1W1_Assignment.ipynb",
+    exercises=(
+        Exercise(
+            "create_training_data",
+            observe_training_data,
+            (
+                Check("returns two float arrays of shape (6,)", 10, _two_arrays),
+                Check("bedrooms are 1 to 6, ascending", 10, _bedrooms),
+                Check("prices are 1.0 to 3.5 in steps of 0.5", 10, _prices),
+            ),
+        ),
+        Exercise(
+            "define_and_compile_model",
+            observe_model,
+            (
+                Check("input (None, 1), one Dense layer, 2 parameters", 15, _architecture),
+                Check("compiled with SGD and mean squared error", 15, _compiled),
+            ),
+        ),
+        Exercise(
+            "train_model",
+            observe_training,
+            (
+                Check(f"fitted for {EPOCHS} epochs", 15, _epochs),
+                Check("predicts about 4.0 for 7 bedrooms", 25, _prediction),
+            ),
+        ),
+    ),
+    timeout_s=300,
+)

@@ -1,0 +1,1 @@
+"""Grading submissions: load and identify, execute graded cells apart, judge, report."""

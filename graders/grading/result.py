@@ -1,0 +1,42 @@
+"""The result of grading one notebook, in the shape `graders grade --json` prints."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from graders.checks.run import TestResult
+
+GRADED = "graded"
+ERROR = "error"
+
+
+@dataclass
+class GradeResult:
+    """Score and per-test feedback of one notebook; status 'error' when grading failed."""
+
+    assignment: str | None
+    notebook: str
+    status: str
+    tests: list[TestResult] = field(default_factory=list)
+    max_score: int = 0
+    duration_s: float = 0.0
+    message: str | None = None
+
+    @property
+    def score(self) -> int:
+        """Points earned."""
+        return sum(test.points for test in self.tests)
+
+    def to_json(self) -> dict[str, Any]:
+        """The JSON object documented in the README."""
+        return {
+            "assignment": self.assignment,
+            "notebook": self.notebook,
+            "status": self.status,
+            "score": self.score,
+            "max_score": self.max_score,
+            "tests": [test.to_json() for test in self.tests],
+            "duration_s": round(self.duration_s, 2),
+            "message": self.message,
+        }
