@@ -1,0 +1,233 @@
+"""Put the course datasets where the notebooks' standard loaders look for them.
+
+Each file comes from an offline mirror folder when it holds the file, else from its public
+URL. Every copy is checked against its SHA-256 before it is moved, in one atomic step, to
+its destination, so a failed or interrupted fetch never leaves a partial file there.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import http.client
+import os
+import secrets
+import sys
+import urllib.error
+import urllib.request
+from collections.abc import Iterable
+from pathlib import Path
+from typing import BinaryIO
+
+from tqdm import tqdm
+
+from graders.datasets.errors import DatasetError
+from graders.datasets.manifest import DataFile, Manifest, load_manifest
+
+#: Environment variable naming the offline mirror folder when no ``mirror`` is passed.
+MIRROR_ENV = "C1_DATA_MIRROR"
+
+_CHUNK = 1 << 20
+_TIMEOUT_S = 60
+_USER_AGENT = "c1-graders-datasets"
+
+
+def fetch(
+    names: list[str] | None = None,
+    *,
+    mirror: str | Path | None = None,
+    progress: bool = True,
+    force: bool = False,
+    manifest: Manifest | str | Path | None = None,
+) -> list[Path]:
+    """Make the named datasets (all when None) available; return their files' destinations.
+
+    Source order per file: the mirror folder (``mirror``, else ``$C1_DATA_MIRROR``) when it
+    holds the file, else the public URL. A file already at its destination with a valid hash
+    is kept unless ``force``. ``manifest`` is a Manifest or a path (default: the repository's
+    data/datasets.json). Raises DatasetError on any failure.
+    """
+    if not isinstance(manifest, Manifest):
+        manifest = load_manifest(manifest)
+    datasets = manifest.select(names)
+    mirror_dir = resolve_mirror(mirror)
+    paths: list[Path] = []
+    for dataset in datasets:
+        for data_file in dataset.files:
+            label = f"{dataset.name}: {data_file.path}"
+            path = fetch_file(
+                data_file, mirror=mirror_dir, progress=progress, force=force, label=label
+            )
+            paths.append(path)
+    return paths
+
+
+def resolve_mirror(mirror: str | Path | None = None) -> Path | None:
+    """The mirror folder to use: ``mirror``, else ``$C1_DATA_MIRROR``, else None (download)."""
+    origin = ""
+    if mirror is None:
+        mirror = os.environ.get(MIRROR_ENV) or None
+        origin = f" (from ${MIRROR_ENV})"
+    if mirror is None:
+        return None
+    path = Path(mirror).expanduser()
+    if not path.is_dir():
+        raise DatasetError(f"mirror folder {path}{origin} does not exist")
+    return path
+
+
+def fetch_file(
+    data_file: DataFile,
+    *,
+    mirror: Path | None = None,
+    progress: bool = True,
+    force: bool = False,
+    label: str | None = None,
+) -> Path:
+    """Make one file available at its destination and return that path.
+
+    A mirror copy must match ``sha256``; a download may match ``sha256`` or, when the manifest
+    knows it, ``upstream_sha256`` (the public file, where the mirror copy was rebuilt).
+    """
+    label = label or data_file.path
+    dest = data_file.destination()
+    if not force and dest.is_file() and _hash_or_none(dest) in data_file.accepted_hashes:
+        _say(progress, f"{label}: already present at {dest}")
+        return dest
+    source = mirror / data_file.mirror_path if mirror is not None else None
+    if source is not None and source.is_file():
+        try:
+            with open(source, "rb") as stream:
+                _install(
+                    stream,
+                    dest,
+                    data_file.size,
+                    (data_file.sha256,),
+                    label,
+                    progress,
+                    what=f"mirror copy {source}",
+                    exact_length=False,
+                )
+        except OSError as exc:
+            raise DatasetError(f"{label}: could not copy {source} to {dest}: {exc}") from None
+        _say(progress, f"{label}: copied from the mirror to {dest}")
+    else:
+        _download(data_file, dest, label, progress)
+        _say(progress, f"{label}: downloaded to {dest}")
+    return dest
+
+
+def sha256_file(path: Path) -> str:
+    """The SHA-256 hex digest of a file."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as stream:
+        for chunk in iter(lambda: stream.read(_CHUNK), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _hash_or_none(path: Path) -> str | None:
+    try:
+        return sha256_file(path)
+    except OSError:
+        return None  # unreadable: fetch it again
+
+
+def _download(data_file: DataFile, dest: Path, label: str, progress: bool) -> None:
+    url = data_file.url
+    request = urllib.request.Request(url, headers={"User-Agent": _USER_AGENT})
+    try:
+        with urllib.request.urlopen(request, timeout=_TIMEOUT_S) as response:
+            length = response.headers.get("Content-Length")
+            total = int(length) if length and length.isdigit() else None
+            _install(
+                response,
+                dest,
+                total,
+                data_file.accepted_hashes,
+                label,
+                progress,
+                what=f"download from {url}",
+                hint=_hint(data_file),
+            )
+    except urllib.error.HTTPError as exc:
+        raise DatasetError(
+            f"{label}: download from {url} failed: HTTP {exc.code} {exc.reason}"
+        ) from None
+    except urllib.error.URLError as exc:
+        raise DatasetError(f"{label}: could not download {url}: {exc.reason}") from None
+    except (OSError, http.client.HTTPException) as exc:
+        reason = str(exc) or type(exc).__name__
+        raise DatasetError(f"{label}: download from {url} failed: {reason}") from None
+
+
+def _hint(data_file: DataFile) -> str:
+    if data_file.upstream_sha256 is None:
+        return (
+            " (the manifest does not know the public file's hash: the mirror copy was"
+            f" rebuilt; fetch from a mirror with --mirror or ${MIRROR_ENV})"
+        )
+    return ""
+
+
+def _install(
+    stream: BinaryIO,
+    dest: Path,
+    total: int | None,
+    expected: Iterable[str],
+    label: str,
+    progress: bool,
+    *,
+    what: str,
+    hint: str = "",
+    exact_length: bool = True,
+) -> None:
+    """Copy ``stream`` to a temporary file next to ``dest``, verify it, then move it into place.
+
+    ``total`` sizes the progress bar; with ``exact_length`` a different byte count (a cut
+    download) is an error of its own.
+    """
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    tmp = dest.parent / f".{dest.name}.{secrets.token_hex(4)}.part"
+    digest = hashlib.sha256()
+    received = 0
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        with (
+            os.fdopen(fd, "wb") as out,
+            tqdm(
+                total=total,
+                unit="B",
+                unit_scale=True,
+                unit_divisor=1024,
+                desc=label,
+                disable=not progress,
+                file=sys.stderr,
+                leave=False,
+            ) as bar,
+        ):
+            for chunk in iter(lambda: stream.read(_CHUNK), b""):
+                out.write(chunk)
+                digest.update(chunk)
+                received += len(chunk)
+                bar.update(len(chunk))
+        if exact_length and total is not None and received != total:
+            raise DatasetError(
+                f"{label}: {what} is incomplete: got {received} of {total} bytes"
+                if received < total
+                else f"{label}: {what} sent {received} bytes, not the {total} announced"
+            )
+        got = digest.hexdigest()
+        expected = tuple(expected)
+        if got not in expected:
+            raise DatasetError(
+                f"{label}: SHA-256 mismatch for {what}: expected {' or '.join(expected)}, "
+                f"got {got}{hint}"
+            )
+        os.replace(tmp, dest)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _say(progress: bool, message: str) -> None:
+    if progress:
+        tqdm.write(message, file=sys.stderr)
