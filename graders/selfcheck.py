@@ -29,7 +29,7 @@ def check_exercise(
     if namespace is None:
         namespace = sys._getframe(1).f_globals
     chosen = spec.exercises if exercise is None else (spec.exercise(exercise),)
-    passed = failed = 0
+    passed = failed = recorded = 0
     for item in chosen:
         observation = observe_exercise(item, namespace, SEED)
         if observation["status"] != OK:
@@ -38,7 +38,7 @@ def check_exercise(
             continue
         visible = [r for r in judge_exercise(item, observation) if not r.hidden]
         if not visible:
-            passed += 1
+            recorded += 1
             print(f"\u2705 {item.name}: recorded (checked when the notebook is graded)")
         for result in visible:
             if result.passed:
@@ -47,4 +47,9 @@ def check_exercise(
             else:
                 failed += 1
                 print(f"\u274c {result.name}\n   {result.feedback}")
-    print(f"\n{failed} test(s) failed, {passed} passed." if failed else f"\nAll {passed} passed!")
+    done = [f"{passed} passed"] if passed else []
+    done += [f"{recorded} recorded for grading"] if recorded else []
+    if failed:
+        print(f"\n{failed} failed, {', '.join(done) or 'none passed'}.")
+    else:
+        print(f"\nAll {' and '.join(done)}!")

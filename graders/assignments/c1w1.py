@@ -33,7 +33,7 @@ def observe_training_data(namespace: Mapping[str, Any]) -> dict[str, Any]:
     result = namespace["create_training_data"]()
     if result is None:
         raise NotImplementedYet("create_training_data() returned None.")
-    if not isinstance(result, tuple) or len(result) != 2:
+    if not isinstance(result, tuple | list) or len(result) != 2:
         return {"returned": type(result).__name__}
     n_bedrooms, prices = result
     if n_bedrooms is None or prices is None:

@@ -58,6 +58,8 @@ class Exercise:
     checks: tuple[Check, ...]
     #: What the learner writes, e.g. "function", "class", "answer".
     kind: str = "function"
+    #: Whether observing needs seeds and op determinism (anything that trains or samples).
+    seeded: bool = True
 
     @property
     def max_points(self) -> int:

@@ -60,6 +60,7 @@ def quiz_exercises(questions: list[Question], total: int = 100) -> tuple[Exercis
                     Check(f"question {number} ({question.topic})", points, _judge(question), True),
                 ),
                 kind="answer",
+                seeded=False,
             )
         )
     return tuple(exercises)
@@ -78,11 +79,7 @@ def read_answer(value: Any, name: str, question: Question) -> set[str]:
     if value is None:
         raise NotImplementedYet(f"`{name}` is still None: set it to {hint}.")
     if isinstance(value, str):
-        letters = (
-            {value.strip().lower()}
-            if not question.multiple
-            else {part.strip().lower() for part in value.replace(",", " ").split()}
-        )
+        letters = {part.lower() for part in value.replace(",", " ").split()}
     elif isinstance(value, set | frozenset | list | tuple):
         if not all(isinstance(item, str) for item in value):
             raise InvalidValue(f"`{name}` must be {hint}; it holds {value!r}.")

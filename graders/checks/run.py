@@ -53,7 +53,7 @@ def observe_exercise(
             "or not run?",
         }
     try:
-        if seed is not None:
+        if seed is not None and exercise.seeded:
             from graders.determinism import seed_everything
 
             seed_everything(seed)

@@ -8,6 +8,10 @@ Only the code between ``### START CODE HERE ###`` and ``### END CODE HERE ###`` 
 * every other statement (calls, loops, ``if``...) is left for the learner to write;
 * a block left with no statement gets ``pass`` so the cell still parses.
 
+Instructions for the learner must therefore be comments on lines of their own, between
+statements: a comment inside a multi-line statement or at the end of a code line goes
+with that statement.
+
 So a function of the template runs and returns ``None`` or ``None`` values, which the
 checks report as "not implemented" rather than as a crash.
 """
