@@ -222,6 +222,16 @@ def test_unidentifiable_and_broken_files_get_an_error_result(tmp_path, variant):
     assert "not valid JSON" in results[0]["message"]
     assert "cannot tell which assignment" in results[1]["message"]
     assert "no 'cells'" in results[2]["message"]
+    assert [r["max_score"] for r in results] == [0, 0, 0]
+
+
+def test_a_broken_file_named_like_an_assignment_scores_zero_on_each_test(tmp_path):
+    broken = tmp_path / "C1W1_Assignment.ipynb"
+    broken.write_text("not json at all", encoding="utf-8")
+    (result,) = grade(broken)
+    assert (result["assignment"], result["status"], result["score"]) == ("C1W1", "error", 0)
+    assert result["max_score"] == 100 and len(result["tests"]) == 7
+    assert all("Not graded: not a notebook" in t["feedback"] for t in result["tests"])
 
 
 def test_a_process_killed_mid_grading_keeps_earlier_points(variant):

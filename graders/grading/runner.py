@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from graders.assignments import assignment_for_notebook
 from graders.checks.run import MISSING, judge_exercise
 from graders.determinism import SEED
 from graders.grading.result import ERROR, GRADED, GradeResult
@@ -27,18 +28,32 @@ def grade_notebook(path: Path, timeout_s: float | None = None, seed: int = SEED)
     try:
         submission = load_submission(path)
     except SubmissionError as error:
-        return GradeResult(
-            assignment=None,
-            notebook=str(path),
-            status=ERROR,
-            message=f"Cannot grade {path.name}: {error}",
-            duration_s=time.monotonic() - started,
-        )
+        return _unreadable(path, str(error), time.monotonic() - started)
     limit = timeout_s if timeout_s is not None else submission.assignment.timeout_s
     report, failure = _execute(submission, limit, seed)
     result = _judge(submission, report, failure)
     result.duration_s = time.monotonic() - started
     return result
+
+
+def _unreadable(path: Path, reason: str, duration_s: float) -> GradeResult:
+    """The result for a file that cannot be graded: every test of its assignment (when its
+    file name tells which) scores zero, so gradebooks keep their columns."""
+    assignment = assignment_for_notebook(path.name)
+    tests = []
+    if assignment is not None:
+        gone = {"status": "error", "message": f"Not graded: {reason}."}
+        for exercise in assignment.exercises:
+            tests += judge_exercise(exercise, gone)
+    return GradeResult(
+        assignment=assignment.id if assignment else None,
+        notebook=str(path),
+        status=ERROR,
+        tests=tests,
+        max_score=assignment.max_score if assignment else 0,
+        message=f"Cannot grade {path.name}: {reason}",
+        duration_s=duration_s,
+    )
 
 
 def _execute(
