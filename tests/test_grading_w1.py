@@ -268,3 +268,9 @@ def test_list_shows_every_assignment_and_test_with_points():
     assert "C1W1  Week 1 assignment: housing prices" in out
     assert f" 25  {T7}" in out
     assert "C1W1_Quiz" in out and "(grader only)" in out
+
+
+def test_graded_cells_run_like_a_kernel_magics_included(variant):
+    magic = variant(QUIZ, sources={"answer-1": "%time x = 1\nanswer_1 = 'a' if x == 1 else 'b'"})
+    (result,) = grade(magic)
+    assert (result["status"], result["score"]) == ("graded", 100)

@@ -21,9 +21,7 @@ def run_cells(cells: list[dict[str, str]], namespace: dict[str, Any]) -> list[di
     """Execute each cell's code in namespace; returns the errors, one per failing cell."""
     from IPython.core.interactiveshell import InteractiveShell
 
-    shell = InteractiveShell.instance()
-    namespace.update(shell.user_ns)
-    shell.user_ns = namespace
+    shell = InteractiveShell.instance(user_ns=namespace)
     errors = []
     for cell in cells:
         try:
