@@ -11,8 +11,6 @@ BRANCH = "main"
 
 #: The folder holding this checkout (graders/ sits directly under it).
 ROOT = Path(__file__).resolve().parents[1]
-SOLUTIONS = ROOT / "solutions"
-NOTEBOOKS = ROOT / "notebooks"
 
 #: Where the Colab setup cell clones the repository inside a Colab runtime.
 COLAB_CHECKOUT = "/content/intro-to-tensorflow"

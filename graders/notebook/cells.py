@@ -42,11 +42,6 @@ def is_graded(cell: NotebookNode) -> bool:
     return cell.get("cell_type") == "code" and GRADED_TAG in tags(cell)
 
 
-def is_locked(cell: NotebookNode) -> bool:
-    """True for a cell the learner must not edit."""
-    return cell.get("metadata", {}).get("editable", True) is False
-
-
 def graded_cells(nb: NotebookNode) -> list[NotebookNode]:
     """The graded code cells, in order, up to the first ``# grade-up-to-here`` comment."""
     chosen = []
