@@ -6,7 +6,6 @@ with `pip install -e .`), so the pinned requirements are installed once, not per
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
@@ -21,10 +20,13 @@ PY = sys.executable
 
 def _datasets_used(folder: Path) -> list[str]:
     """The datasets the notebooks under folder name in their metadata."""
+    import nbformat
+
+    from graders.notebook.cells import notebook_info
+
     names: set[str] = set()
     for path in folder.rglob("*.ipynb"):
-        metadata = json.loads(path.read_text(encoding="utf-8")).get("metadata", {})
-        names.update(metadata.get("graders", {}).get("datasets", []))
+        names.update(notebook_info(nbformat.read(path, as_version=4)).get("datasets", []))
     return sorted(names)
 
 

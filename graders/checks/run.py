@@ -69,6 +69,11 @@ def observe_exercise(
     return {"status": OK, "data": data}
 
 
+def not_graded(reason: str) -> dict[str, Any]:
+    """The observation of an exercise the grader could not observe, saying why."""
+    return {"status": ERROR, "message": f"Not graded: {reason}."}
+
+
 def judge_exercise(
     exercise: Exercise, observation: Mapping[str, Any], include_hidden: bool = True
 ) -> list[TestResult]:

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from graders.assignments import assignment_for_notebook
-from graders.checks.run import MISSING, judge_exercise
+from graders.checks.run import MISSING, judge_exercise, not_graded
 from graders.determinism import SEED
 from graders.grading.result import ERROR, GRADED, GradeResult
 from graders.grading.submission import Submission, SubmissionError, load_submission
@@ -42,9 +42,8 @@ def _unreadable(path: Path, reason: str, duration_s: float) -> GradeResult:
     assignment = assignment_for_notebook(path.name)
     tests = []
     if assignment is not None:
-        gone = {"status": "error", "message": f"Not graded: {reason}."}
         for exercise in assignment.exercises:
-            tests += judge_exercise(exercise, gone)
+            tests += judge_exercise(exercise, not_graded(reason))
     return GradeResult(
         assignment=assignment.id if assignment else None,
         notebook=str(path),
@@ -135,8 +134,7 @@ def _judge(submission: Submission, report: dict[str, Any], failure: str | None) 
     for exercise in submission.assignment.exercises:
         observation = observations.get(exercise.name)
         if not isinstance(observation, dict):
-            reason = failure or "the exercise was not observed"
-            observation = {"status": "error", "message": f"Not graded: {reason}."}
+            observation = not_graded(failure or "the exercise was not observed")
         elif observation.get("status") == MISSING and cell_errors:
             first = cell_errors[0]
             observation = dict(
