@@ -33,14 +33,42 @@ def describe_array(value: Any) -> dict[str, Any]:
     return described
 
 
-def expect_float_array(described: dict[str, Any], what: str, shape: list[int]) -> Verdict:
-    """Pass when the described value is a floating-point numpy array of the given shape."""
+def expect_float_array(
+    described: dict[str, Any], what: str, shape: list[int | None]
+) -> Verdict:
+    """Pass when the described value is a floating-point numpy array of the given shape.
+
+    A None in shape accepts any length on that axis, e.g. [None, 28, 28, 1].
+    """
     if described.get("type") != "numpy.ndarray":
         return fail(f"{what} type", "a numpy array", described.get("type"))
     if not str(described.get("dtype", "")).startswith("float"):
         return fail(f"{what} dtype", "a float dtype (e.g. float64)", described.get("dtype"))
-    if described.get("shape") != shape:
-        return fail(f"{what} shape", tuple(shape), tuple(described.get("shape", ())))
+    got = described.get("shape", [])
+    fits = len(got) == len(shape) and all(
+        w is None or g == w for g, w in zip(got, shape, strict=True)
+    )
+    if not fits:
+        want = "(" + ", ".join("N" if w is None else str(w) for w in shape) + ")"
+        return fail(f"{what} shape", want if len(shape) > 1 else tuple(shape), tuple(got))
+    return ok()
+
+
+def expect_range(
+    described: dict[str, Any], what: str, low: float, high: float, hint: str = ""
+) -> Verdict:
+    """Pass when the described array's values lie in [low, high] and reach high.
+
+    hint is added to the expectation when the maximum falls short, e.g. "divide by 255".
+    """
+    if "max" not in described:
+        return fail(f"{what} values", f"numbers between {low} and {high}", "no numbers")
+    if described["min"] < low or described["max"] > high:
+        got = f"values from {described['min']:g} to {described['max']:g}"
+        return fail(f"{what} values", f"between {low:g} and {high:g}", got)
+    if described["max"] != high:
+        want = f"{high:g} ({hint})" if hint else f"{high:g}"
+        return fail(f"{what} maximum", want, f"{described['max']:g}")
     return ok()
 
 

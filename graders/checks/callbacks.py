@@ -1,0 +1,132 @@
+"""Probing a learner's Keras callback with synthetic logs, and the judges that read the probe.
+
+``probe_callback`` runs where the callback class lives: it instantiates the class, attaches
+it to a tiny model and calls ``on_epoch_end`` with hand-made logs, one value at a time,
+recording whether each call set ``model.stop_training``. No training is needed, so the
+probe takes milliseconds. The judges only read the probe's plain-data outcome.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from graders.checks.core import NotImplementedYet, Verdict, fail, ok
+from graders.checks.values import type_name
+
+#: The loss reported beside the probed metric: Keras always logs both.
+_OTHER_LOGS = {"loss": 0.05, "accuracy": 0.5}
+
+
+def probe_values(threshold: float) -> list[float]:
+    """Metric values to try around threshold: well below, just below, at, just above, 1.0."""
+    below = [0.0, round(threshold / 2, 6), round(threshold - 0.01, 6), round(threshold - 0.0005, 6)]
+    above = [threshold, round(min(1.0, threshold + 0.0005), 6), 1.0]
+    return sorted({v for v in below + above if v >= 0.0})
+
+
+def probe_callback(callback: Any, metric: str, values: list[float]) -> dict[str, Any]:
+    """Call on_epoch_end of callback (a class or an instance) once per value of metric.
+
+    Returns ``{"is_class", "is_callback", "type", "probes": [{"value", "stopped", "error"}]}``;
+    a class is instantiated without arguments before each probe, so state kept between calls
+    cannot leak from one probe to the next.
+    """
+    import keras
+
+    is_class = isinstance(callback, type)
+    kind = callback if is_class else type(callback)
+    described: dict[str, Any] = {
+        "is_class": is_class,
+        "is_callback": isinstance(kind, type) and issubclass(kind, keras.callbacks.Callback),
+        "type": kind.__name__ if is_class else type_name(callback),
+        "probes": [],
+    }
+    if not described["is_callback"]:
+        return described
+    if "on_epoch_end" not in _own_methods(kind):
+        described["overrides_on_epoch_end"] = False
+        return described
+    described["overrides_on_epoch_end"] = True
+    model = _tiny_model()
+    for epoch, value in enumerate(values):
+        described["probes"].append(_probe_once(callback, is_class, model, epoch, metric, value))
+    return described
+
+
+def _own_methods(kind: type) -> set[str]:
+    """Names defined by kind or its bases below keras' Callback."""
+    import keras
+
+    names: set[str] = set()
+    for base in kind.__mro__:
+        if base is keras.callbacks.Callback:
+            break
+        names.update(vars(base))
+    return names
+
+
+def _tiny_model() -> Any:
+    import keras
+
+    return keras.Sequential([keras.Input(shape=(1,)), keras.layers.Dense(1)])
+
+
+def _probe_once(
+    callback: Any, is_class: bool, model: Any, epoch: int, metric: str, value: float
+) -> dict[str, Any]:
+    outcome: dict[str, Any] = {"value": value, "stopped": False, "error": None}
+    try:
+        instance = callback() if is_class else callback
+        instance.set_model(model)
+        model.stop_training = False
+        logs = dict(_OTHER_LOGS, **{metric: value})
+        instance.on_epoch_end(epoch, logs)
+        outcome["stopped"] = bool(model.stop_training)
+    except Exception as error:  # the learner's method may raise anything
+        outcome["error"] = f"{type(error).__name__}: {error}"
+    return outcome
+
+
+def observe_callback_class(namespace: Any, name: str, metric: str, threshold: float) -> dict:
+    """Probe the callback class called name in namespace around threshold of metric."""
+    callback = namespace[name]
+    if callback is None:
+        raise NotImplementedYet(f"{name} is still None.")
+    return probe_callback(callback, metric, probe_values(threshold))
+
+
+# ----------------------------------------------------------------------------- judges
+
+
+def expect_callback_class(described: dict[str, Any]) -> Verdict:
+    """Pass for a subclass of tf.keras.callbacks.Callback that overrides on_epoch_end."""
+    if not described.get("is_class"):
+        return fail("type", "a class (not an instance)", described.get("type"))
+    if not described.get("is_callback"):
+        return fail(
+            "base class", "a subclass of tf.keras.callbacks.Callback", described.get("type")
+        )
+    if not described.get("overrides_on_epoch_end"):
+        return fail("on_epoch_end", "a method on_epoch_end(self, epoch, logs)", "none defined")
+    return ok()
+
+
+def expect_stops_at(described: dict[str, Any], metric: str, threshold: float) -> Verdict:
+    """Pass when the callback stops training for metric >= threshold and only then."""
+    structure = expect_callback_class(described)
+    if not structure.passed:
+        return structure
+    for probe in described.get("probes", []):
+        value = probe["value"]
+        if probe.get("error"):
+            return fail(
+                f"on_epoch_end with logs {{'{metric}': {value}}}",
+                "no error",
+                probe["error"],
+            )
+        should_stop = value >= threshold
+        if probe["stopped"] != should_stop:
+            got = "stop_training set" if probe["stopped"] else "training left running"
+            want = "stop_training set to True" if should_stop else "training left running"
+            return fail(f"{metric} = {value} (threshold {threshold})", want, got)
+    return ok()
