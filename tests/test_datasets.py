@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import io
 import json
 import os
 import socket
 import subprocess
 import sys
 import threading
+import zipfile
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -25,6 +27,7 @@ import pytest
 
 from graders.datasets import MIRROR_ENV, DatasetError, fetch, load_manifest
 from graders.datasets.cli import add_subparser
+from graders.datasets.content import zip_content_sha256
 from graders.datasets.manifest import default_manifest_path
 from graders.datasets.paths import cache_root, keras_home
 
@@ -414,6 +417,121 @@ def test_http_and_connection_errors(fake: Fake, env: dict[str, Path], tmp_path: 
     assert leftovers(env["keras"]) == leftovers(env["xdg"]) == []
 
 
+# --- zips verified by content ---------------------------------------------------------------
+
+IMAGES = {"happy/h1.png": b"\x89PNG happy one" * 50, "sad/s1.png": b"\x89PNG sad one" * 60}
+
+
+def make_zip(members: dict[str, bytes], *, compression: int, directories: bool) -> bytes:
+    """A zip of members, in the given order, optionally with explicit folder entries."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=compression) as archive:
+        if directories:
+            for folder in sorted({name.split("/")[0] + "/" for name in members}):
+                archive.writestr(folder, b"")
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+# The mirror's copy and the public zip: same files, different bytes (order, compression, and
+# the folder entries some zip tools write).
+MIRROR_ZIP = make_zip(IMAGES, compression=zipfile.ZIP_DEFLATED, directories=True)
+PUBLIC_ZIP = make_zip(
+    dict(reversed(IMAGES.items())), compression=zipfile.ZIP_STORED, directories=False
+)
+
+
+def content_digest(data: bytes, tmp_path: Path) -> str | None:
+    path = tmp_path / "probe.zip"
+    path.write_bytes(data)
+    return zip_content_sha256(path)
+
+
+@pytest.fixture
+def zipped(fake: Fake, tmp_path: Path) -> Path:
+    """A manifest with one zip dataset, 'faces', verified by content; the mirror holds it."""
+    (fake.mirror / "faces.zip").write_bytes(MIRROR_ZIP)
+    faces = {
+        "url": fake.server.url + "/faces.zip",
+        "mirror_path": "faces.zip",
+        "sha256": sha(MIRROR_ZIP),
+        "upstream_sha256": None,
+        "content_sha256": content_digest(MIRROR_ZIP, tmp_path),
+        "size": len(MIRROR_ZIP),
+        "dest": {"cache": "keras", "path": "faces.zip"},
+    }
+    return write_manifest(tmp_path / "zipped.json", [dataset("faces", faces)])
+
+
+def test_content_digest_ignores_packing_but_not_content(tmp_path: Path) -> None:
+    assert sha(MIRROR_ZIP) != sha(PUBLIC_ZIP)
+    digest = content_digest(MIRROR_ZIP, tmp_path)
+    assert digest is not None and digest == content_digest(PUBLIC_ZIP, tmp_path)
+    changed = dict(IMAGES, **{"sad/s1.png": IMAGES["sad/s1.png"][:-1] + b"!"})
+    renamed = {name.replace("sad/", "happy/"): data for name, data in IMAGES.items()}
+    extra = dict(IMAGES, **{"__MACOSX/._s1.png": b"resource fork"})
+    nested = {f"faces/{name}": data for name, data in IMAGES.items()}
+    for other in (changed, renamed, extra, nested, {"happy/h1.png": IMAGES["happy/h1.png"]}):
+        zipped = make_zip(other, compression=zipfile.ZIP_DEFLATED, directories=False)
+        assert content_digest(zipped, tmp_path) != digest, sorted(other)
+    assert content_digest(b"not a zip at all", tmp_path) is None
+    assert content_digest(MIRROR_ZIP[: len(MIRROR_ZIP) // 2], tmp_path) is None
+
+
+def test_a_public_zip_with_the_same_files_verifies_by_content(
+    fake: Fake, zipped: Path, env: dict[str, Path]
+) -> None:
+    fake.server.serve("/faces.zip", PUBLIC_ZIP)
+    (path,) = fetch(["faces"], manifest=zipped, progress=False)  # no mirror: download
+    assert path == env["keras"] / "datasets" / "faces.zip"
+    assert path.read_bytes() == PUBLIC_ZIP
+    # The downloaded zip counts as present; fetching again neither downloads nor replaces it.
+    requests = fake.server.requests
+    assert fetch(["faces"], manifest=zipped, mirror=fake.mirror, progress=False) == [path]
+    assert fake.server.requests == requests and path.read_bytes() == PUBLIC_ZIP
+    # The mirror's copy, whose bytes differ, installs too.
+    fetch(["faces"], manifest=zipped, mirror=fake.mirror, progress=False, force=True)
+    assert path.read_bytes() == MIRROR_ZIP
+
+
+@pytest.mark.parametrize(
+    ("served", "found"),
+    [
+        (
+            make_zip(
+                dict(IMAGES, **{"sad/s2.png": b"one image too many"}),
+                compression=zipfile.ZIP_DEFLATED,
+                directories=False,
+            ),
+            "found content digest",
+        ),
+        (b"<html>Service unavailable</html>", "found not a readable zip"),
+    ],
+    ids=["other-files", "not-a-zip"],
+)
+def test_a_zip_with_other_content_is_rejected(
+    fake: Fake, zipped: Path, env: dict[str, Path], served: bytes, found: str
+) -> None:
+    fake.server.serve("/faces.zip", served)
+    with pytest.raises(DatasetError) as info:
+        fetch(["faces"], manifest=zipped, progress=False)
+    message = str(info.value)
+    assert message.startswith("faces: faces.zip: download from http://")
+    assert f"its SHA-256 {sha(served)} is not {sha(MIRROR_ZIP)}" in message
+    assert "do not match the manifest's content digest" in message and found in message
+    assert not (env["keras"] / "datasets" / "faces.zip").exists()
+    assert leftovers(env["keras"]) == []
+
+
+def test_invalid_content_digest_is_rejected(fake: Fake, tmp_path: Path) -> None:
+    raw = json.loads(fake.manifest.read_text())
+    raw["datasets"][0]["files"][0]["content_sha256"] = "not-hex"
+    bad = write_manifest(tmp_path / "bad.json", raw["datasets"])
+    with pytest.raises(DatasetError, match="content_sha256 must be 64 lower-case hex digits"):
+        load_manifest(bad)
+
+
 # --- the `data` command ---------------------------------------------------------------------
 
 
@@ -486,6 +604,15 @@ def test_real_mirror_matches_the_manifest(real_mirror: Path) -> None:
             while chunk := stream.read(1 << 22):
                 digest.update(chunk)
         assert digest.hexdigest() == data_file.sha256, f"SHA-256 of {path}"
+        if data_file.content_sha256 is not None:
+            assert zip_content_sha256(path) == data_file.content_sha256, f"content of {path}"
+
+
+def test_course_zips_without_a_public_hash_verify_by_content() -> None:
+    """The W4 Colab setup cells fetch these from their public URLs: they need a rule."""
+    for data_file in (f for d in load_manifest().datasets for f in d.files):
+        if data_file.path.endswith(".zip") and data_file.upstream_sha256 is None:
+            assert data_file.content_sha256 is not None, data_file.path
 
 
 LOADERS = r"""

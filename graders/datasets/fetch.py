@@ -1,8 +1,11 @@
 """Put the course datasets where the notebooks' standard loaders look for them.
 
 Each file comes from an offline mirror folder when it holds the file, else from its public
-URL. Every copy is checked against its SHA-256 before it is moved, in one atomic step, to
-its destination, so a failed or interrupted fetch never leaves a partial file there.
+URL. Every copy is checked before it is moved, in one atomic step, to its destination, so a
+failed or interrupted fetch never leaves a partial file there. A copy is valid when its
+SHA-256 is one the manifest knows (``sha256``, ``upstream_sha256``) or, for a zip with a
+``content_sha256``, when it holds exactly the manifest's files (names and bytes): that is how
+the public zips, whose own hashes are unknown, and the rebuilt mirror copies both verify.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from typing import BinaryIO
 
 from tqdm import tqdm
 
+from graders.datasets.content import zip_content_sha256
 from graders.datasets.errors import DatasetError
 from graders.datasets.manifest import DataFile, Manifest, load_manifest
 
@@ -86,11 +90,12 @@ def fetch_file(
     """Make one file available at its destination and return that path.
 
     A mirror copy must match ``sha256``; a download may match ``sha256`` or, when the manifest
-    knows it, ``upstream_sha256`` (the public file, where the mirror copy was rebuilt).
+    knows it, ``upstream_sha256`` (the public file, where the mirror copy was rebuilt). Either
+    may instead match ``content_sha256``, the digest of a zip's members (see is_valid_copy).
     """
     label = label or data_file.path
     dest = data_file.destination()
-    if not force and dest.is_file() and _hash_or_none(dest) in data_file.accepted_hashes:
+    if not force and dest.is_file() and is_valid_copy(dest, data_file):
         _say(progress, f"{label}: already present at {dest}")
         return dest
     source = mirror / data_file.mirror_path if mirror is not None else None
@@ -106,6 +111,7 @@ def fetch_file(
                     progress,
                     what=f"mirror copy {source}",
                     exact_length=False,
+                    content_sha256=data_file.content_sha256,
                 )
         except OSError as exc:
             raise DatasetError(f"{label}: could not copy {source} to {dest}: {exc}") from None
@@ -123,6 +129,19 @@ def sha256_file(path: Path) -> str:
         for chunk in iter(lambda: stream.read(_CHUNK), b""):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+def is_valid_copy(path: Path, data_file: DataFile) -> bool:
+    """Whether the file at path is a valid copy of data_file.
+
+    Valid: its SHA-256 is one the manifest accepts, or the manifest gives a content digest
+    for it (a zip) and the zip's members, names and bytes, match it.
+    """
+    if _hash_or_none(path) in data_file.accepted_hashes:
+        return True
+    return data_file.content_sha256 is not None and (
+        zip_content_sha256(path) == data_file.content_sha256
+    )
 
 
 def _hash_or_none(path: Path) -> str | None:
@@ -148,6 +167,7 @@ def _download(data_file: DataFile, dest: Path, label: str, progress: bool) -> No
                 progress,
                 what=f"download from {url}",
                 hint=_hint(data_file),
+                content_sha256=data_file.content_sha256,
             )
     except urllib.error.HTTPError as exc:
         raise DatasetError(
@@ -161,7 +181,7 @@ def _download(data_file: DataFile, dest: Path, label: str, progress: bool) -> No
 
 
 def _hint(data_file: DataFile) -> str:
-    if data_file.upstream_sha256 is None:
+    if data_file.upstream_sha256 is None and data_file.content_sha256 is None:
         return (
             " (the manifest does not know the public file's hash: the mirror copy was"
             f" rebuilt; fetch from a mirror with --mirror or ${MIRROR_ENV})"
@@ -180,11 +200,13 @@ def _install(
     what: str,
     hint: str = "",
     exact_length: bool = True,
+    content_sha256: str | None = None,
 ) -> None:
     """Copy ``stream`` to a temporary file next to ``dest``, verify it, then move it into place.
 
     ``total`` sizes the progress bar; with ``exact_length`` a different byte count (a cut
-    download) is an error of its own.
+    download) is an error of its own. A copy whose SHA-256 is not in ``expected`` is still
+    accepted when it is a zip whose content digest is ``content_sha256``.
     """
     dest.parent.mkdir(parents=True, exist_ok=True)
     tmp = dest.parent / f".{dest.name}.{secrets.token_hex(4)}.part"
@@ -219,10 +241,19 @@ def _install(
         got = digest.hexdigest()
         expected = tuple(expected)
         if got not in expected:
-            raise DatasetError(
-                f"{label}: SHA-256 mismatch for {what}: expected {' or '.join(expected)}, "
-                f"got {got}{hint}"
-            )
+            if content_sha256 is None:
+                raise DatasetError(
+                    f"{label}: SHA-256 mismatch for {what}: expected {' or '.join(expected)}, "
+                    f"got {got}{hint}"
+                )
+            content = zip_content_sha256(tmp)
+            if content != content_sha256:
+                found = "not a readable zip" if content is None else f"content digest {content}"
+                raise DatasetError(
+                    f"{label}: {what} is not the expected file: its SHA-256 {got} is not "
+                    f"{' or '.join(expected)}, and its members do not match the manifest's "
+                    f"content digest {content_sha256} (found {found}){hint}"
+                )
         os.replace(tmp, dest)
     finally:
         tmp.unlink(missing_ok=True)

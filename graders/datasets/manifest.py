@@ -34,6 +34,9 @@ class DataFile:
     path: str
     license: str | None = None
     note: str | None = None
+    #: For a zip: the digest of its members' names and bytes (see datasets/content.py), which
+    #: any zip holding the same files matches, whatever its compression or member order.
+    content_sha256: str | None = None
 
     @property
     def name(self) -> str:
@@ -156,6 +159,9 @@ def _file(raw: Any, where: str) -> DataFile:
     upstream = raw.get("upstream_sha256")
     if upstream is not None:
         upstream = _sha256(upstream, "upstream_sha256", where)
+    content = raw.get("content_sha256")
+    if content is not None:
+        content = _sha256(content, "content_sha256", where)
     return DataFile(
         url=url,
         mirror_path=_relative(_field(raw, "mirror_path", str, where), "mirror_path", where),
@@ -166,6 +172,7 @@ def _file(raw: Any, where: str) -> DataFile:
         path=_relative(_field(dest, "path", str, f"{where} dest"), "dest.path", where),
         license=_optional(raw, "license", where),
         note=_optional(raw, "note", where),
+        content_sha256=content,
     )
 
 
