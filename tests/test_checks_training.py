@@ -145,3 +145,22 @@ def test_image_arrays_shape_dtype_and_range():
         dim, "images", 0.0, 1.0, hint="divide by 255").feedback
     ints = describe_array(np.zeros((2, 28, 28, 1), dtype="uint8"))
     assert "float dtype" in expect_float_array(ints, "images", [None, 28, 28, 1]).feedback
+
+
+class Template(keras.callbacks.Callback):
+    def on_epoch_end(self, epoch, logs=None):
+        """What the released notebook holds before the learner writes anything."""
+        # Stop training once the accuracy reaches the threshold
+        pass
+
+
+def test_an_empty_on_epoch_end_is_not_implemented_yet():
+    from graders.checks.callbacks import does_nothing, observe_callback_class
+    from graders.checks.core import NotImplementedYet
+
+    assert does_nothing(Template.on_epoch_end) and does_nothing(Never.on_epoch_end)
+    assert not does_nothing(Right.on_epoch_end) and not does_nothing(Raises.on_epoch_end)
+    with pytest.raises(NotImplementedYet, match="on_epoch_end does nothing yet"):
+        observe_callback_class({"Callback": Template}, "Callback", "accuracy", THRESHOLD)
+    probed = observe_callback_class({"Callback": Right}, "Callback", "accuracy", THRESHOLD)
+    assert expect_stops_at(probed, "accuracy", THRESHOLD).passed

@@ -88,11 +88,35 @@ def _probe_once(
 
 
 def observe_callback_class(namespace: Any, name: str, metric: str, threshold: float) -> dict:
-    """Probe the callback class called name in namespace around threshold of metric."""
+    """Probe the callback class called name in namespace around threshold of metric.
+
+    A class whose own on_epoch_end is still the template's empty body (only ``pass``,
+    comments or a docstring) is reported as not implemented yet rather than probed.
+    """
     callback = namespace[name]
     if callback is None:
         raise NotImplementedYet(f"{name} is still None.")
+    kind = callback if isinstance(callback, type) else type(callback)
+    method = vars(kind).get("on_epoch_end")
+    if method is not None and does_nothing(method):
+        raise NotImplementedYet(f"{name}.on_epoch_end does nothing yet (its body is empty).")
     return probe_callback(callback, metric, probe_values(threshold))
+
+
+def does_nothing(function: Any) -> bool:
+    """True for a Python function whose body is only ``pass``, comments or a docstring."""
+    import dis
+
+    if not hasattr(function, "__code__"):
+        return False
+    for instruction in dis.get_instructions(function):
+        name = instruction.opname
+        if name in ("RESUME", "NOP", "CACHE", "RETURN_VALUE"):
+            continue
+        if name in ("LOAD_CONST", "RETURN_CONST") and instruction.argval is None:
+            continue
+        return False
+    return True
 
 
 # ----------------------------------------------------------------------------- judges
