@@ -71,6 +71,26 @@ def _compile_settings(model: Any) -> dict[str, Any]:
     }
 
 
+def run_on_batch(model: Any, batch: Any) -> dict[str, Any]:
+    """The shape and range of what model.predict gives for a batch, or the error it raised.
+
+    ``largest_row_sum_error`` is how far the outputs of one example are, at worst, from
+    adding up to 1 (0 for a softmax output).
+    """
+    import numpy as np
+
+    try:
+        out = np.asarray(model.predict(batch, verbose=0), dtype=float)
+    except Exception as error:  # the learner's model may reject the batch
+        message = str(error).strip().splitlines()[0] if str(error).strip() else ""
+        return {"error": f"{type(error).__name__}: {message}"}
+    described: dict[str, Any] = {"shape": list(out.shape)}
+    if out.size:
+        described.update(min=float(out.min()), max=float(out.max()))
+        described["largest_row_sum_error"] = float(np.abs(out.sum(axis=-1) - 1.0).max())
+    return described
+
+
 def loss_name(loss: Any) -> str | None:
     """The canonical name of a loss given as a string, a function or a Loss object."""
     import keras
@@ -164,4 +184,29 @@ def expect_compiled(
         return fail("loss", " or ".join(sorted(losses)), described.get("loss"))
     if metrics is not None and not metrics.issubset(described.get("metrics", [])):
         return fail("metrics", sorted(metrics), described.get("metrics"))
+    return ok()
+
+
+def expect_runs_on_batch(described: dict[str, Any], batch: str, shape: list[int]) -> Verdict:
+    """Pass when the model turned the batch into probabilities of the given shape.
+
+    Reads ``described["on_batch"]`` (what run_on_batch recorded); batch names the data, e.g.
+    "a batch of 32 MNIST test images". Each row must be probabilities: in [0, 1], adding up
+    to 1 (a softmax output).
+    """
+    if not described.get("is_model"):
+        return expect_model(described)
+    run = described.get("on_batch", {})
+    what, want = f"the model applied to {batch}", f"an output of shape {tuple(shape)}"
+    if "error" in run:
+        return fail(what, want, run["error"])
+    if run.get("shape") != shape:
+        return fail(what, want, tuple(run.get("shape", ())))
+    if run["min"] < 0.0 or run["max"] > 1.0 or run["largest_row_sum_error"] > 1e-3:
+        return fail(
+            f"the {shape[-1]} outputs for each image",
+            "probabilities between 0 and 1 that add up to 1 (softmax on the last layer)",
+            f"values from {run['min']:.3g} to {run['max']:.3g}, adding up to as much as "
+            f"{1 + run['largest_row_sum_error']:.3g} for one image",
+        )
     return ok()
