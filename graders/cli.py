@@ -6,6 +6,10 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from graders.grading.runner import Limits
 
 USAGE_ERROR = 2
 
@@ -35,6 +39,27 @@ def _parser() -> argparse.ArgumentParser:
         metavar="SECONDS",
         help="wall-clock limit per notebook (default: the assignment's own)",
     )
+    grade.add_argument(
+        "--memory", type=int, metavar="MIB", default=None,
+        help="memory limit per notebook in MiB (default: 4096)",
+    )
+    grade.add_argument(
+        "--assignment", metavar="ID", help="refuse notebooks of any other assignment"
+    )
+    grade.add_argument(
+        "--out", type=Path, metavar="DIR",
+        help="batch mode: write results/, reports/, gradebook.csv and gradebook.json here",
+    )
+    grade.add_argument(
+        "--workers", type=int, default=1, metavar="N", help="notebooks graded at once (--out)"
+    )
+    grade.add_argument(
+        "--resume", action="store_true",
+        help="skip notebooks whose result in --out exists for the same file contents",
+    )
+    grade.add_argument(
+        "--scheduler", metavar="ADDRESS", help="grade on this Dask cluster (--out)"
+    )
     grade.set_defaults(handler=_grade)
 
     listing = commands.add_parser("list", help="list the assignments and their tests")
@@ -63,22 +88,72 @@ def _notebook_paths(paths: list[Path]) -> list[Path] | str:
 
 
 def _grade(args: argparse.Namespace) -> int:
+    from graders.grading.runner import DEFAULT_MEMORY_MB, Limits
+
+    paths = _notebook_paths(args.paths)
+    problem = paths if isinstance(paths, str) else _grade_usage(args)
+    if problem:
+        print(f"graders grade: {problem}", file=sys.stderr)
+        return USAGE_ERROR
+    paths = list(dict.fromkeys(paths))
+    limits = Limits(args.timeout, args.memory or DEFAULT_MEMORY_MB)
+    if args.out is not None:
+        return _grade_batch(args, paths, limits)
+    return _grade_each(args, paths, limits)
+
+
+def _grade_usage(args: argparse.Namespace) -> str | None:
+    from graders.assignments import ASSIGNMENTS
+
+    if args.out is None and (args.resume or args.scheduler or args.workers != 1):
+        return "--workers, --resume and --scheduler need --out DIR"
+    if args.workers < 1 or (args.memory is not None and args.memory < 64):
+        return "--workers must be at least 1 and --memory at least 64 (MiB)"
+    if args.assignment is not None and args.assignment not in ASSIGNMENTS:
+        return f"unknown assignment {args.assignment!r} (known: {', '.join(ASSIGNMENTS)})"
+    return None
+
+
+def _grade_each(args: argparse.Namespace, paths: list[Path], limits: Limits) -> int:
     from graders.grading.report import render_text
     from graders.grading.runner import grade_notebook
 
-    paths = _notebook_paths(args.paths)
-    if isinstance(paths, str):
-        print(f"graders grade: {paths}", file=sys.stderr)
-        return USAGE_ERROR
     results = []
     for path in paths:
-        result = grade_notebook(path, timeout_s=args.timeout)
+        result = grade_notebook(
+            path, limits.timeout_s, memory_mb=limits.memory_mb, expected=args.assignment
+        )
         results.append(result)
         if not args.json:
             print(render_text(result), flush=True)
     if args.json:
         data = [r.to_json() for r in results]
         print(json.dumps(data[0] if len(data) == 1 else data, indent=2))
+    return 0
+
+
+def _grade_batch(args: argparse.Namespace, paths: list[Path], limits: Limits) -> int:
+    import signal
+
+    from graders.grading.batch import run_batch
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, interrupt)  # `kill` stops the batch as Ctrl-C does
+
+    try:
+        records = run_batch(
+            paths, args.out, limits, workers=args.workers, resume=args.resume,
+            scheduler=args.scheduler, expected=args.assignment,
+        )
+    except KeyboardInterrupt:
+        print("graders grade: interrupted; finished results are kept (--resume goes on)",
+              file=sys.stderr)
+        return 130
+    if args.json:
+        print(json.dumps(sorted(records, key=lambda r: r["notebook"]), indent=2))
+    print(f"gradebook: {args.out / 'gradebook.csv'}", file=sys.stderr)
     return 0
 
 

@@ -1,8 +1,9 @@
-"""Human-readable rendering of grading results for the terminal."""
+"""Human-readable rendering of grading results: text for the terminal, Markdown for files."""
 
 from __future__ import annotations
 
 import textwrap
+from typing import Any
 
 from graders.grading.result import GRADED, GradeResult
 
@@ -15,6 +16,7 @@ def render_text(result: GradeResult) -> str:
     lines = [head, f"  score {result.score}/{result.max_score}  ({result.duration_s:.1f} s)"]
     if result.status != GRADED or result.message:
         lines.append(f"  {result.status.upper()}: {result.message}")
+    lines += [f"  NOTE: {note}" for note in result.notes]
     for test in result.tests:
         mark = PASS if test.passed else FAIL
         lines.append(f"  {mark} {test.points:>3}/{test.max_points:<3} {test.name}")
@@ -26,3 +28,29 @@ def render_text(result: GradeResult) -> str:
                 subsequent_indent="            ",
             )
     return "\n".join(lines)
+
+
+def render_markdown(record: dict[str, Any]) -> str:
+    """A per-submission report: score, status, each test's points and want/got feedback."""
+    lines = [
+        f"# {record['notebook']}",
+        "",
+        f"**Assignment:** {record.get('assignment') or 'unknown'}  ",
+        f"**Score:** {record['score']} / {record['max_score']}  ",
+        f"**Status:** {record['status']}",
+    ]
+    if record.get("message"):
+        lines += ["", f"> {record['message']}"]
+    for note in record.get("notes", []):
+        lines += ["", f"- Note: {note}"]
+    lines += ["", "| | points | test | feedback |", "|---|---|---|---|"]
+    for test in record.get("tests", []):
+        mark = PASS if test["passed"] else FAIL
+        feedback = str(test["feedback"]).replace("|", "\\|").replace("\n", " ")
+        lines.append(
+            f"| {mark} | {test['points']}/{test['max_points']} | {test['name']} | {feedback} |"
+        )
+    isolation = record.get("isolation") or {}
+    if isolation:
+        lines += ["", "Isolation: " + "; ".join(f"{k}: {v}" for k, v in isolation.items())]
+    return "\n".join(lines) + "\n"

@@ -22,6 +22,10 @@ class GradeResult:
     max_score: int = 0
     duration_s: float = 0.0
     message: str | None = None
+    #: Structure findings (restored cells, duplicates...), for the learner.
+    notes: list[str] = field(default_factory=list)
+    #: Which isolation applied: network, files, memory.
+    isolation: dict[str, str] = field(default_factory=dict)
 
     @property
     def score(self) -> int:
@@ -39,4 +43,6 @@ class GradeResult:
             "tests": [test.to_json() for test in self.tests],
             "duration_s": round(self.duration_s, 2),
             "message": self.message,
+            "notes": list(self.notes),
+            "isolation": dict(self.isolation),
         }

@@ -1,45 +1,72 @@
-"""Grade one notebook: identify it, run its graded cells apart, judge what they defined."""
+"""Grade one notebook: check its structure, run its graded cells apart, judge what they defined."""
 
 from __future__ import annotations
 
-import json
+import functools
 import os
 import signal
-import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from graders.assignments import assignment_for_notebook
+from graders import course
 from graders.checks.run import MISSING, judge_exercise, not_graded
 from graders.determinism import SEED
+from graders.grading import isolation, supervise
 from graders.grading.result import ERROR, GRADED, GradeResult
 from graders.grading.submission import Submission, SubmissionError, load_submission
 
-#: How much of the worker's own output is kept for the report when it fails.
-LOG_TAIL = 2000
+#: Memory a submission may use (MiB), unless --memory says otherwise.
+DEFAULT_MEMORY_MB = 4096
+#: Size of each writable tmpfs and of any one file the submission writes (MiB).
+DISK_MB = 512
+_SIGNALS = {
+    signal.SIGSEGV: "a segmentation fault",
+    signal.SIGABRT: "an abort",
+    signal.SIGXCPU: "its CPU time running out",
+    signal.SIGXFSZ: f"writing a file larger than {DISK_MB} MiB",
+}
 
 
-def grade_notebook(path: Path, timeout_s: float | None = None, seed: int = SEED) -> GradeResult:
-    """Grade the notebook at path; never raises for anything the notebook contains."""
+@dataclass(frozen=True)
+class Limits:
+    """What one submission may use: wall-clock seconds (None: the assignment's) and memory."""
+
+    timeout_s: float | None = None
+    memory_mb: int = DEFAULT_MEMORY_MB
+
+
+def grade_notebook(
+    path: Path,
+    timeout_s: float | None = None,
+    seed: int = SEED,
+    memory_mb: int = DEFAULT_MEMORY_MB,
+    expected: str | None = None,
+) -> GradeResult:
+    """Grade the notebook at path; never raises for anything the notebook contains.
+
+    expected, when given, is the assignment id the notebook must be.
+    """
     started = time.monotonic()
     try:
-        submission = load_submission(path)
+        submission = load_submission(path, expected)
     except SubmissionError as error:
-        return _unreadable(path, str(error), time.monotonic() - started)
+        return _unreadable(path, error, time.monotonic() - started)
     limit = timeout_s if timeout_s is not None else submission.assignment.timeout_s
-    report, failure = _execute(submission, limit, seed)
-    result = _judge(submission, report, failure)
+    report = _execute(submission, limit, memory_mb, seed)
+    result = _judge(submission, report)
     result.duration_s = time.monotonic() - started
     return result
 
 
-def _unreadable(path: Path, reason: str, duration_s: float) -> GradeResult:
+def _unreadable(path: Path, error: SubmissionError, duration_s: float) -> GradeResult:
     """The result for a file that cannot be graded: every test of its assignment (when its
-    file name tells which) scores zero, so gradebooks keep their columns."""
-    assignment = assignment_for_notebook(path.name)
+    file name, or the expected assignment, tells which) scores zero, so gradebooks keep
+    their columns."""
+    assignment, reason = error.assignment, str(error)
     tests = []
     if assignment is not None:
         for exercise in assignment.exercises:
@@ -55,81 +82,109 @@ def _unreadable(path: Path, reason: str, duration_s: float) -> GradeResult:
     )
 
 
+@functools.cache
+def separate_user_possible() -> bool:
+    """Root runs each worker as a user of its own, in namespaces, where the OS allows it."""
+    return os.geteuid() == 0 and isolation.namespaces_work()
+
+
+def _plan(workdir: str, timeout_s: float, memory_mb: int) -> dict[str, Any]:
+    from graders.datasets.paths import keras_home, scipy_data_dir
+
+    return {
+        "uid": supervise.new_uid() if separate_user_possible() else None,
+        "parent": os.getpid(),
+        "reveal": sorted({sys.prefix, sys.base_prefix, str(course.ROOT)}),
+        "workdir": workdir,
+        "memory_mb": memory_mb,
+        "disk_mb": DISK_MB,
+        "cpu_s": int(timeout_s * (os.cpu_count() or 1) + 30),
+        "caches": {
+            "keras/datasets": str(keras_home() / "datasets"),
+            "scipy-data": str(scipy_data_dir()),
+        },
+    }
+
+
 def _execute(
-    submission: Submission, timeout_s: float, seed: int
-) -> tuple[dict[str, Any], str | None]:
-    """Run the worker on the submission; returns its report and why it failed, if it did."""
+    submission: Submission, timeout_s: float, memory_mb: int, seed: int
+) -> dict[str, Any]:
+    """Run the worker on the submission; returns what it reported and why it failed, if it did."""
     with tempfile.TemporaryDirectory(prefix="graders-") as workdir:
-        folder = Path(workdir)
-        job, out, log = folder / "job.json", folder / "observations.json", folder / "output.log"
-        job.write_text(
-            json.dumps(
-                {
-                    "assignment": submission.assignment.id,
-                    "seed": seed,
-                    "cells": [{"id": c.id, "source": c.source} for c in submission.cells],
-                }
-            ),
-            encoding="utf-8",
-        )
-        env = dict(os.environ, PYTHONHASHSEED=str(seed), MPLBACKEND="Agg", TF_CPP_MIN_LOG_LEVEL="2")
-        failure = None
-        with log.open("wb") as log_file:
-            process = subprocess.Popen(
-                [sys.executable, "-m", "graders.grading.worker", str(job), str(out)],
-                cwd=folder,
-                env=env,
-                stdin=subprocess.DEVNULL,
-                stdout=log_file,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
+        plan = _plan(workdir, timeout_s, memory_mb)
+        job = {
+            "assignment": submission.assignment.id,
+            "seed": seed,
+            "cells": [{"id": c.id, "source": c.source} for c in submission.cells],
+        }
+        env = isolation.environment(plan, seed)
+        outcome = supervise.run_worker({"job": job, "plan": plan}, env, timeout_s)
+    return _report(outcome)
+
+
+def _report(outcome: supervise.Outcome) -> dict[str, Any]:
+    report: dict[str, Any] = {"observations": {}, "cell_errors": [], "isolation": {}}
+    failure, finished = None, False
+    for message in outcome.messages:
+        kind = message.get("kind")
+        if kind == "start":
+            report["isolation"] = message.get("isolation", {})
+        elif kind == "cells":
+            report["cell_errors"] = message.get("errors", [])
+        elif kind == "observation":
+            report["observations"][str(message.get("exercise"))] = message.get("observation")
+        elif kind == "refused":
+            failure = str(message.get("message"))
+        elif kind == "tampered":
+            what = ", ".join(map(str, message.get("what", [])))
+            failure = (
+                f"the notebook's code replaced the grader's own code ({what}) while running "
+                f"{message.get('after')}, so grading stopped there"
             )
-            try:
-                code = process.wait(timeout=timeout_s)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
-                code = None
-                failure = f"stopped after the time limit of {timeout_s:g} s"
-        report = _read_report(out)
-        if failure is None and (code != 0 or not report.get("finished")):
-            failure = _describe_exit(code, _tail(log))
-        return report, failure
+        elif kind == "done":
+            finished = True
+    if outcome.channel_problem:
+        failure = f"{outcome.channel_problem}, so nothing after it was accepted"
+    elif outcome.stopped:
+        failure = outcome.stopped
+    elif failure is None and not finished:
+        failure = _describe_exit(outcome.code)
+    report["failure"], report["notes"] = failure, []
+    if outcome.output_bytes > 2 * supervise.KEEP:
+        report["notes"].append(
+            f"The notebook printed {outcome.output_bytes / 2**20:.1f} MiB of output; the "
+            f"grader kept only its first and last {supervise.KEEP // 1024} KiB."
+        )
+    last = _last_line(outcome.output_tail)
+    if failure and last:  # kept out of the message: output may vary from run to run
+        report["notes"].append(f"The last line the notebook's process printed: {last}")
+    return report
 
 
-def _read_report(out: Path) -> dict[str, Any]:
-    try:
-        report = json.loads(out.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError):
-        return {}
-    return report if isinstance(report, dict) else {}
+def _last_line(tail: bytes) -> str:
+    text = tail.decode("utf-8", errors="replace")
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    return lines[-1][:200] if lines else ""
 
 
-def _tail(log: Path) -> str:
-    try:
-        text = log.read_bytes()[-LOG_TAIL:].decode("utf-8", errors="replace")
-    except OSError:
-        return ""
-    lines = [line for line in text.strip().splitlines() if line.strip()]
-    return lines[-1] if lines else ""
-
-
-def _describe_exit(code: int | None, last_line: str) -> str:
+def _describe_exit(code: int | None) -> str:
     if code is not None and code < 0:
         try:
-            name = signal.Signals(-code).name
+            sig = signal.Signals(-code)
+            how = f"was killed by {sig.name}" + (
+                f" ({_SIGNALS[sig]})" if sig in _SIGNALS else ""
+            )
         except ValueError:
-            name = f"signal {-code}"
-        how = f"was killed by {name}"
+            how = f"was killed by signal {-code}"
     else:
         how = f"ended early with exit code {code}"
-    return f"the notebook's process {how}" + (f" (last output: {last_line})" if last_line else "")
+    return f"the notebook's process {how}"
 
 
-def _judge(submission: Submission, report: dict[str, Any], failure: str | None) -> GradeResult:
+def _judge(submission: Submission, report: dict[str, Any]) -> GradeResult:
     """Verdicts computed here, in the grader's process, from the worker's plain data."""
-    observations = report.get("observations", {})
-    cell_errors = report.get("cell_errors", [])
+    observations, failure = report["observations"], report["failure"]
+    cell_errors = report["cell_errors"]
     tests = []
     for exercise in submission.assignment.exercises:
         observation = observations.get(exercise.name)
@@ -140,7 +195,7 @@ def _judge(submission: Submission, report: dict[str, Any], failure: str | None) 
             observation = dict(
                 observation,
                 message=f"{observation.get('message')} A graded cell failed: "
-                f"cell {first['cell']}: {first['message']}",
+                f"cell {first.get('cell')}: {first.get('message')}",
             )
         tests += judge_exercise(exercise, observation)
     return GradeResult(
@@ -150,4 +205,6 @@ def _judge(submission: Submission, report: dict[str, Any], failure: str | None) 
         tests=tests,
         max_score=submission.assignment.max_score,
         message=f"Grading was cut short: {failure}." if failure else None,
+        notes=[*submission.notes, *report["notes"]],
+        isolation=report["isolation"],
     )

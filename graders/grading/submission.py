@@ -2,27 +2,28 @@
 
 from __future__ import annotations
 
+import copy
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
 
 from graders.assignments import ASSIGNMENTS, assignment_for_notebook
 from graders.checks.core import Assignment
-from graders.notebook.cells import graded_cells, notebook_info
+from graders.grading.structure import GradedCell, check_structure
+from graders.notebook.cells import notebook_info
+
+__all__ = ["GradedCell", "Submission", "SubmissionError", "identify", "load_submission"]
 
 
 class SubmissionError(Exception):
     """The file cannot be graded at all (not a notebook, unknown assignment...)."""
 
-
-@dataclass(frozen=True)
-class GradedCell:
-    """A graded code cell: its id and its source."""
-
-    id: str
-    source: str
+    def __init__(self, message: str, assignment: Assignment | None = None) -> None:
+        super().__init__(message)
+        #: The assignment whose tests score zero, when known.
+        self.assignment = assignment
 
 
 @dataclass(frozen=True)
@@ -32,33 +33,53 @@ class Submission:
     path: Path
     assignment: Assignment
     cells: tuple[GradedCell, ...]
+    notes: tuple[str, ...] = field(default=())
 
 
-def load_submission(path: Path) -> Submission:
-    """Read and identify a submission; SubmissionError with a clear message otherwise."""
+def load_submission(path: Path, expected: str | None = None) -> Submission:
+    """Read, identify and check a submission; SubmissionError with a clear message otherwise.
+
+    expected, when given, is the assignment id the notebook must be.
+    """
+    fallback = ASSIGNMENTS.get(expected) if expected else assignment_for_notebook(path.name)
     try:
         raw = path.read_bytes()
     except OSError as error:
-        raise SubmissionError(f"cannot read the file: {error.strerror}") from error
+        raise SubmissionError(f"cannot read the file: {error.strerror}", fallback) from error
     try:
         data = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise SubmissionError(f"not a notebook: the file is not valid JSON ({error})") from error
+        raise SubmissionError(
+            f"not a notebook: the file is not valid JSON ({error})", fallback
+        ) from error
     if not isinstance(data, dict) or "cells" not in data or "nbformat" not in data:
-        raise SubmissionError("not a notebook: the JSON has no 'cells' or 'nbformat'")
+        raise SubmissionError("not a notebook: the JSON has no 'cells' or 'nbformat'", fallback)
     try:
-        nb = nbformat.reads(json.dumps(data), as_version=4)
+        nb = _notebook(data)
+        if not isinstance(nb.cells, list) or not all(isinstance(c, dict) for c in nb.cells):
+            raise ValueError("its cells are not a list of cells")
     except Exception as error:  # nbformat raises several kinds for broken files
-        raise SubmissionError(f"not a readable Jupyter notebook ({error})") from error
-    assignment = identify(nb, path.name)
-    cells = tuple(
-        GradedCell(str(cell.get("id", f"#{n}")), str(cell.get("source", "")))
-        for n, cell in enumerate(graded_cells(nb))
-    )
-    return Submission(path=path, assignment=assignment, cells=cells)
+        raise SubmissionError(f"not a readable Jupyter notebook ({error})", fallback) from error
+    assignment = identify(nb, path.name, fallback)
+    structure = check_structure(nb, assignment, expected)
+    if structure.refused:
+        raise SubmissionError(f"not gradable: {structure.refused}", fallback or assignment)
+    return Submission(path, assignment, tuple(structure.cells), tuple(structure.notes))
 
 
-def identify(nb: nbformat.NotebookNode, filename: str) -> Assignment:
+def _notebook(data: dict) -> nbformat.NotebookNode:
+    """The notebook as written: a v4 file is read without nbformat's validation, which would
+    silently rename duplicated cell ids (structure checks must see them)."""
+    if data.get("nbformat") == 4:
+        from nbformat.v4.nbjson import JSONReader
+
+        return JSONReader().to_notebook(copy.deepcopy(data))
+    return nbformat.reads(json.dumps(data), as_version=4)
+
+
+def identify(
+    nb: nbformat.NotebookNode, filename: str, fallback: Assignment | None = None
+) -> Assignment:
     """The assignment named in the notebook's metadata, else the one its file name matches."""
     named = notebook_info(nb).get("assignment")
     if isinstance(named, str) and named in ASSIGNMENTS:
@@ -69,9 +90,10 @@ def identify(nb: nbformat.NotebookNode, filename: str) -> Assignment:
     known = ", ".join(sorted(ASSIGNMENTS))
     if named:
         raise SubmissionError(
-            f"the notebook names an unknown assignment {named!r} (known: {known})"
+            f"the notebook names an unknown assignment {named!r} (known: {known})", fallback
         )
     raise SubmissionError(
         "cannot tell which assignment this is: the notebook's metadata names none and its "
-        f"file name matches no assignment notebook (known assignments: {known})"
+        f"file name matches no assignment notebook (known assignments: {known})",
+        fallback,
     )

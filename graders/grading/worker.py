@@ -1,9 +1,11 @@
-"""The process that runs a submission's graded cells: `python -m graders.grading.worker JOB OUT`.
+"""The process that runs a submission's graded cells: `python -m graders.grading.worker FD`.
 
-It executes the graded cells in one namespace (as a notebook kernel would, IPython magics
-included), then observes every exercise and writes the observations, plain JSON data, to
-OUT after each one, atomically, so a crash later on loses nothing already observed. It
-never judges: verdicts are computed by the grader's own process.
+It reads its job and a secret token from standard input, confines itself (see isolation),
+imports and seeds what grading needs and snapshots it (see tamper), then executes the graded
+cells in one namespace (as a notebook kernel would, IPython magics included) and observes
+every exercise. Each step is sent at once to the grader over the pipe FD (see channel), so
+a crash later on loses nothing already observed. It never judges: verdicts are computed by
+the grader's own process. Everything it uses after learner code starts is bound before.
 """
 
 from __future__ import annotations
@@ -11,62 +13,80 @@ from __future__ import annotations
 import json
 import os
 import sys
-from pathlib import Path
 from typing import Any
 
 from graders.checks.run import describe_error, observe_exercise
+from graders.grading import channel, isolation, tamper
 
 
-def run_cells(cells: list[dict[str, str]], namespace: dict[str, Any]) -> list[dict[str, str]]:
+def run_cells(
+    cells: list[dict[str, str]], namespace: dict[str, Any], shell: Any
+) -> list[dict[str, str]]:
     """Execute each cell's code in namespace; returns the errors, one per failing cell."""
-    from IPython.core.interactiveshell import InteractiveShell
-
-    shell = InteractiveShell.instance(user_ns=namespace)
     errors = []
     for cell in cells:
         try:
             code = compile(shell.transform_cell(cell["source"]), f"<cell {cell['id']}>", "exec")
             exec(code, namespace)
         except BaseException as error:  # learner code may raise anything, SystemExit included
-            if isinstance(error, KeyboardInterrupt):
-                raise
             errors.append({"cell": cell["id"], "message": describe_error("the cell", error)})
     return errors
 
 
-def write_atomically(path: Path, data: dict[str, Any]) -> None:
-    """Replace path with data as JSON so that readers never see a half-written file."""
-    partial = path.with_suffix(".partial")
-    partial.write_text(json.dumps(data, default=str), encoding="utf-8")
-    os.replace(partial, path)
+def main(fd: int) -> int:
+    """Run the job read from standard input, sending each step over the pipe fd."""
+    request = json.loads(sys.stdin.buffer.read())
+    os.dup2(os.open(os.devnull, os.O_RDONLY), 0)
+    send = channel.sender(fd, request.pop("token"))
+    job, plan = request["job"], request["plan"]
+    try:
+        applied = isolation.confine(plan)
+    except (isolation.ConfinementError, OSError) as error:
+        send({"kind": "refused", "message": f"the sandbox could not be set up ({error})"})
+        return 1
+    from IPython.core.interactiveshell import InteractiveShell
 
-
-def main(argv: list[str]) -> int:
-    """Run the job described in argv[0] and write observations to argv[1]."""
-    job = json.loads(Path(argv[0]).read_text(encoding="utf-8"))
-    out = Path(argv[1])
     from graders.assignments import get_assignment
     from graders.determinism import seed_everything
 
     assignment = get_assignment(job["assignment"])
-    seed_everything(job["seed"])
-    report: dict[str, Any] = {"cell_errors": [], "observations": {}, "finished": False}
-    write_atomically(out, report)
+    if any(exercise.seeded for exercise in assignment.exercises):
+        seed_everything(job["seed"])
+    else:  # a quiz: no TensorFlow start-up
+        import random
+
+        import numpy
+
+        random.seed(job["seed"])
+        numpy.random.seed(job["seed"])
     namespace: dict[str, Any] = {"__name__": "__main__"}
-    report["cell_errors"] = run_cells(job["cells"], namespace)
-    write_atomically(out, report)
+    shell = InteractiveShell.instance(user_ns=namespace)
+    changes, taken, observe, seed = tamper.changes, tamper.snapshot(), observe_exercise, job["seed"]
+    send({"kind": "start", "isolation": applied})
+    errors = run_cells(job["cells"], namespace, shell)
+    changed = changes(taken)
+    if changed:
+        send({"kind": "tampered", "after": "the graded cells", "what": changed})
+        return 0
+    send({"kind": "cells", "errors": errors})
     for exercise in assignment.exercises:
-        report["observations"][exercise.name] = observe_exercise(exercise, namespace, job["seed"])
-        write_atomically(out, report)
-    report["finished"] = True
-    write_atomically(out, report)
+        observation = observe(exercise, namespace, seed)
+        changed = changes(taken)
+        if changed:
+            send({"kind": "tampered", "after": f"`{exercise.name}`", "what": changed})
+            return 0
+        send({"kind": "observation", "exercise": exercise.name, "observation": observation})
+    send({"kind": "done"})
     return 0
 
 
 if __name__ == "__main__":
     # Learner code may replace sys.exit or os._exit; keep our own references.
-    _exit = os._exit
-    status = main(sys.argv[1:])
-    sys.stdout.flush()
-    sys.stderr.flush()
+    _exit, _flush = os._exit, (sys.stdout.flush, sys.stderr.flush)
+    status = main(int(sys.argv[1]))
+    for flush in _flush:
+        try:
+            flush()
+        except BaseException:  # learner code may have closed or replaced the streams
+            pass
     _exit(status)

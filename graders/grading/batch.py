@@ -1,0 +1,130 @@
+"""Grading many submissions at once: a local pool, or a Dask cluster with --scheduler.
+
+Each submission is sent as (name, bytes), so a Dask worker needs the course installed but
+not the submissions' folder. Results are written, atomically, as each one arrives, so an
+interrupted batch loses nothing already graded; with ``resume`` a submission whose result
+exists for the same bytes (SHA-256) is not graded again.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import hashlib
+import json
+import re
+import tempfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+from graders.grading import supervise
+from graders.grading.gradebook import write_atomically, write_gradebook
+from graders.grading.progress import Progress
+from graders.grading.report import render_markdown
+from graders.grading.runner import Limits, grade_notebook
+
+
+def grade_source(name: str, data: bytes | None, limits: Limits, expected: str | None) -> dict:
+    """Grade a notebook given by its bytes (None: unreadable) under name; its result JSON."""
+    with tempfile.TemporaryDirectory(prefix="graders-batch-") as folder:
+        path = Path(folder, Path(name).name)
+        if data is not None:
+            path.write_bytes(data)
+        result = grade_notebook(path, limits.timeout_s, memory_mb=limits.memory_mb,
+                                expected=expected)
+    record = result.to_json()
+    record["notebook"] = name
+    return record
+
+
+def result_key(path: Path) -> str:
+    """A file name for the submission's result: readable, and unique per absolute path."""
+    readable = re.sub(r"[^A-Za-z0-9._-]+", "_", str(path)).strip("._")[-80:]
+    digest = hashlib.sha256(str(path.resolve()).encode()).hexdigest()[:8]
+    return f"{readable}-{digest}"
+
+
+def _read(path: Path) -> tuple[bytes | None, str | None]:
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None, None
+    return data, hashlib.sha256(data).hexdigest()
+
+
+def _previous(out: Path, key: str, sha256: str | None) -> dict | None:
+    try:
+        record = json.loads((out / "results" / f"{key}.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return record if sha256 and record.get("sha256") == sha256 else None
+
+
+def _local(workers: int) -> Callable[[list[tuple]], Iterator[dict]]:
+    def run(calls: list[tuple]) -> Iterator[dict]:
+        with concurrent.futures.ThreadPoolExecutor(max_workers=workers) as pool:
+            futures = [pool.submit(grade_source, *call) for call in calls]
+            try:
+                for future in concurrent.futures.as_completed(futures):
+                    yield future.result()
+            finally:  # interrupted: stop the running workers, start no more
+                supervise.STOP.set()
+                for future in futures:
+                    future.cancel()
+        supervise.STOP.clear()
+
+    return run
+
+
+def _dask(address: str) -> Callable[[list[tuple]], Iterator[dict]]:
+    def run(calls: list[tuple]) -> Iterator[dict]:
+        from distributed import Client, as_completed
+
+        with Client(address) as client:
+            futures = [client.submit(grade_source, *call, pure=False) for call in calls]
+            try:
+                for future in as_completed(futures):
+                    yield future.result()
+            finally:
+                client.cancel(futures)
+
+    return run
+
+
+def run_batch(
+    paths: list[Path],
+    out: Path,
+    limits: Limits,
+    workers: int = 1,
+    resume: bool = False,
+    scheduler: str | None = None,
+    expected: str | None = None,
+) -> list[dict[str, Any]]:
+    """Grade every path into out/; returns the records in the gradebook (results + keys)."""
+    for folder in (out, out / "results", out / "reports"):
+        folder.mkdir(parents=True, exist_ok=True)
+    records: dict[str, dict] = {}
+    calls, pending = [], {}
+    for path in paths:
+        key = result_key(path)
+        data, sha256 = _read(path)
+        previous = _previous(out, key, sha256) if resume else None
+        if previous is not None:
+            records[key] = previous
+            continue
+        pending[str(path)] = (key, sha256)
+        calls.append((str(path), data, limits, expected))
+    progress = Progress(len(paths), len(records))
+    runner = _dask(scheduler) if scheduler else _local(max(1, workers))
+    try:
+        for record in runner(calls):
+            key, sha256 = pending[record["notebook"]]
+            record.update(key=key, sha256=sha256)
+            write_atomically(out / "reports" / f"{key}.md", render_markdown(record))
+            write_atomically(out / "results" / f"{key}.json", json.dumps(record, indent=2))
+            records[key] = record
+            progress.update(record)
+    finally:
+        progress.close()
+        write_gradebook(out, list(records.values()))
+    return list(records.values())

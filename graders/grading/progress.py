@@ -1,0 +1,46 @@
+"""Batch progress: a bar with counts and ETA on a terminal, plain lines otherwise."""
+
+from __future__ import annotations
+
+import sys
+import time
+from typing import Any, TextIO
+
+
+class Progress:
+    """Reports each finished submission; call close() at the end."""
+
+    def __init__(self, total: int, skipped: int, stream: TextIO = sys.stderr) -> None:
+        self.total, self.done, self.errors = total, skipped, 0
+        self.stream, self.started = stream, time.monotonic()
+        self.bar = None
+        if stream.isatty():
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=total, initial=skipped, unit="nb", file=stream,
+                            desc="grading", dynamic_ncols=True)
+        elif skipped:
+            print(f"[{skipped}/{total}] already graded, skipped (--resume)", file=stream)
+
+    def update(self, record: dict[str, Any]) -> None:
+        """Count one finished submission."""
+        self.done += 1
+        self.errors += record.get("status") != "graded"
+        if self.bar is not None:
+            self.bar.set_postfix(errors=self.errors, refresh=False)
+            self.bar.update(1)
+            return
+        print(
+            f"[{self.done}/{self.total}] {record['notebook']}: {record['score']}/"
+            f"{record['max_score']} {record['status']} ({record['duration_s']:.1f} s)",
+            file=self.stream,
+            flush=True,
+        )
+
+    def close(self) -> None:
+        """Finish the bar (or print the totals)."""
+        if self.bar is not None:
+            self.bar.close()
+        elapsed = time.monotonic() - self.started
+        print(f"graded {self.done}/{self.total} ({self.errors} with errors) in {elapsed:.0f} s",
+              file=self.stream, flush=True)

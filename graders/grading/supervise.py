@@ -1,0 +1,158 @@
+"""Running one worker and watching it from the grader: time, memory, output, handover.
+
+The grader starts the worker, writes it the job and token, then reads the handover pipe
+and the worker's output (keeping only its head and tail) in two threads, while the calling
+thread enforces the wall-clock limit and the memory limit (the resident memory of every
+process of the worker's user id, or of its process group without root, read from /proc).
+When the worker ends, or is stopped, every process left under its user id is killed.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from graders.grading import channel
+
+#: How much of the worker's output is kept: its first and last KEEP bytes.
+KEEP = 32 * 1024
+#: How often the memory watchdog looks, in seconds.
+POLL_S = 0.1
+#: User ids given to workers: one per grading run, never a real account's.
+UID_BASE = 1_000_000_000
+_counter = itertools.count()
+_lock = threading.Lock()
+#: Set to stop every running worker of this process (an interrupted batch).
+STOP = threading.Event()
+
+
+@dataclass
+class Outcome:
+    """What one worker run left: its messages, and how and why it ended."""
+
+    messages: list[dict[str, Any]] = field(default_factory=list)
+    channel_problem: str | None = None
+    code: int | None = None
+    stopped: str | None = None
+    output_head: bytes = b""
+    output_tail: bytes = b""
+    output_bytes: int = 0
+
+
+def new_uid() -> int:
+    """A user id for one grading run: unique among the runs of live grading processes."""
+    with _lock:
+        return UID_BASE + (os.getpid() % 2**20) * 1024 + next(_counter) % 1024
+
+
+def _read_output(stream: Any, outcome: Outcome) -> None:
+    tail = bytearray()
+    while chunk := stream.read1(65536):
+        if len(outcome.output_head) < KEEP:
+            outcome.output_head += chunk[: KEEP - len(outcome.output_head)]
+        outcome.output_bytes += len(chunk)
+        tail += chunk
+        del tail[:-KEEP]
+    outcome.output_tail = bytes(tail)
+
+
+def _read_channel(stream: Any, token: str, outcome: Outcome) -> None:
+    outcome.messages, outcome.channel_problem = channel.receive(stream, token)
+    while stream.read(65536):  # keep draining, so the worker never blocks on a full pipe
+        pass
+
+
+def _processes(uid: int | None, pgid: int) -> list[tuple[int, int]]:
+    """(pid, resident kB) of each process of the user id (or of the process group)."""
+    found = []
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            status = Path(entry.path, "status").read_text()
+            if uid is not None:
+                mine = f"\nUid:\t{uid}\t" in status
+            else:
+                mine = os.getpgid(int(entry.name)) == pgid
+        except (OSError, ProcessLookupError):
+            continue
+        if mine:
+            rss = next((ln.split()[1] for ln in status.splitlines() if ln.startswith("VmRSS:")), 0)
+            found.append((int(entry.name), int(rss)))
+    return found
+
+
+def _kill_all(process: subprocess.Popen, uid: int | None) -> None:
+    for target in (lambda: os.killpg(process.pid, signal.SIGKILL),):
+        try:
+            target()
+        except ProcessLookupError:
+            pass
+    if uid is not None:
+        for _ in range(50):
+            left = _processes(uid, process.pid)
+            if not left:
+                break
+            for pid, _rss in left:
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+            time.sleep(0.02)
+
+
+def run_worker(request: dict[str, Any], env: dict[str, str], timeout_s: float) -> Outcome:
+    """Run the worker on request (job and plan); never raises for what the worker does."""
+    plan, token = request["plan"], channel.new_token()
+    read_fd, write_fd = os.pipe()
+    outcome = Outcome()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "graders.grading.worker", str(write_fd)],
+        cwd="/",
+        env=env,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        pass_fds=(write_fd,),
+        start_new_session=True,
+    )
+    os.close(write_fd)
+    readers = [
+        threading.Thread(target=_read_output, args=(process.stdout, outcome), daemon=True),
+        threading.Thread(
+            target=_read_channel, args=(os.fdopen(read_fd, "rb"), token, outcome), daemon=True
+        ),
+    ]
+    for reader in readers:
+        reader.start()
+    try:
+        process.stdin.write(json.dumps(dict(request, token=token)).encode())
+        process.stdin.close()
+    except OSError:
+        pass  # the worker died at once; its exit code says why
+    uid, limit_kb = plan.get("uid"), plan["memory_mb"] * 1024
+    deadline = time.monotonic() + timeout_s
+    while process.poll() is None:
+        if STOP.is_set():
+            outcome.stopped = "stopped: the batch was interrupted"
+        elif time.monotonic() > deadline:
+            outcome.stopped = f"stopped after the time limit of {timeout_s:g} s"
+        elif sum(rss for _pid, rss in _processes(uid, process.pid)) > limit_kb:
+            outcome.stopped = f"stopped for using more than {plan['memory_mb']} MiB of memory"
+        if outcome.stopped:
+            break
+        time.sleep(POLL_S)
+    _kill_all(process, uid)
+    outcome.code = process.wait()
+    for reader in readers:
+        reader.join(timeout=10)
+    return outcome
