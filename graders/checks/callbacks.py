@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from graders.checks.core import NotImplementedYet, Verdict, fail, ok
+from graders.checks.core import Check, NotImplementedYet, Verdict, fail, ok
 from graders.checks.values import type_name
 
 #: The loss reported beside the probed metric: Keras always logs both.
@@ -154,3 +154,17 @@ def expect_stops_at(described: dict[str, Any], metric: str, threshold: float) ->
             want = "stop_training set to True" if should_stop else "training left running"
             return fail(f"{metric} = {value} (threshold {threshold})", want, got)
     return ok()
+
+
+def callback_checks(metric: str, threshold: float, points: tuple[int, int]) -> tuple[Check, Check]:
+    """The two checks of a callback class that stops training at threshold of metric: its
+    structure (a Callback overriding on_epoch_end) and its behaviour (with their points)."""
+    percent = f"{threshold:.1%}".replace(".0%", "%")
+    return (
+        Check("a tf.keras.callbacks.Callback with on_epoch_end", points[0], expect_callback_class),
+        Check(
+            f"stops training at {percent} {metric} and only then",
+            points[1],
+            lambda described: expect_stops_at(described, metric, threshold),
+        ),
+    )

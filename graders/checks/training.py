@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from graders.checks.core import Verdict, fail, ok
+from graders.checks.core import Check, NotImplementedYet, Verdict, fail, ok
 from graders.checks.values import type_name
 
 
@@ -30,6 +30,15 @@ def describe_history(history: Any) -> dict[str, Any]:
         "metrics": metrics,
         "stopped_early": bool(getattr(model, "stop_training", False)),
     }
+
+
+def observe_fit(train: Any, images: Any, labels: Any, name: str) -> dict[str, Any]:
+    """Describe the History that the learner's function called name returns for train(images,
+    labels); NotImplementedYet while it returns the template's None."""
+    history = train(images, labels)
+    if history is None:
+        raise NotImplementedYet(f"{name}() returned None.")
+    return describe_history(history)
 
 
 # ----------------------------------------------------------------------------- judges
@@ -87,3 +96,28 @@ def expect_stopped_by_callback(described: dict[str, Any], metric: str, threshold
             f"ran all {described.get('epochs_asked')} epochs asked for, no callback stopped it",
         )
     return ok()
+
+
+def early_stopping_checks(
+    metric: str, threshold: float, max_epochs: int, points: tuple[int, int, int]
+) -> tuple[Check, Check, Check]:
+    """The three checks of a fit that a callback must stop at threshold within max_epochs:
+    epochs, threshold reached on the last epoch, stopped by the callback (with their points)."""
+    percent = f"{threshold:.1%}".replace(".0%", "%")
+    return (
+        Check(
+            f"returns the History of at most {max_epochs} epochs",
+            points[0],
+            lambda described: expect_epochs_at_most(described, max_epochs),
+        ),
+        Check(
+            f"reaches {percent} {metric} on the last epoch",
+            points[1],
+            lambda described: expect_reached(described, metric, threshold),
+        ),
+        Check(
+            "stopped by the callback",
+            points[2],
+            lambda described: expect_stopped_by_callback(described, metric, threshold),
+        ),
+    )
