@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
-from graders.assignments import c1w1, c1w1_quiz
+from graders.assignments import c1w1, c1w1_quiz, c1w4, c1w4_quiz
 from graders.checks.core import Assignment
 
 ASSIGNMENTS: dict[str, Assignment] = {
-    spec.id: spec for spec in (c1w1.ASSIGNMENT, c1w1_quiz.ASSIGNMENT)
+    spec.id: spec
+    for spec in (
+        c1w1.ASSIGNMENT,
+        c1w1_quiz.ASSIGNMENT,
+        c1w4.ASSIGNMENT,
+        c1w4_quiz.ASSIGNMENT,
+    )
 }
 
 

@@ -1,0 +1,205 @@
+"""Plain-data descriptions of a tf.data.Dataset of (images, labels) batches, and their judges.
+
+``describe_image_dataset`` runs where the dataset lives: it reads the element spec and
+iterates the dataset once, summing up what the judges need (batch sizes, image shape, pixel
+range, label values and counts, the mean pixel of each label's images). The judges only read
+that summary.
+
+``course_data`` gives observers the course's own copy of an image dataset: the zip fetched
+into the Keras cache (checked against the manifest), extracted into a temporary folder, so
+what a learner's function reads is the course data, whatever their namespace says.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import tempfile
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from graders.checks.core import Verdict, fail, ok
+from graders.checks.values import type_name
+
+
+@contextlib.contextmanager
+def course_data(name: str) -> Iterator[Path]:
+    """The zip of the dataset called name, from the fetched cache, extracted to a temporary folder.
+
+    Raises FileNotFoundError with the command to run when the dataset was not fetched, and
+    ValueError when the cached copy is not the manifest's.
+    """
+    from graders.datasets.fetch import is_valid_copy
+    from graders.datasets.manifest import load_manifest
+
+    (data_file,) = load_manifest().select([name])[0].files
+    archive = data_file.destination()
+    if not archive.is_file():
+        raise FileNotFoundError(
+            f"the {name} data is not at {archive}: run `python -m graders data fetch {name}`"
+        )
+    if not is_valid_copy(archive, data_file):
+        raise ValueError(f"{archive} is not the course's {name} data: fetch it again with --force")
+    with tempfile.TemporaryDirectory(prefix=f"{name}-") as folder:
+        with zipfile.ZipFile(archive) as opened:
+            opened.extractall(folder)
+        yield Path(folder)
+
+
+def _spec(spec: Any) -> dict[str, Any]:
+    shape = getattr(spec, "shape", None)
+    return {
+        "kind": type(spec).__name__,
+        "shape": None if shape is None or shape.rank is None else [d for d in shape.as_list()],
+        "dtype": getattr(getattr(spec, "dtype", None), "name", None),
+    }
+
+
+def describe_image_dataset(dataset: Any, max_batches: int = 1000) -> dict[str, Any]:
+    """Type, element spec and a one-pass summary of a dataset of (images, labels) batches."""
+    import numpy as np
+    import tensorflow as tf
+
+    if not isinstance(dataset, tf.data.Dataset):
+        return {"is_dataset": False, "type": type_name(dataset)}
+    spec = dataset.element_spec
+    pair = isinstance(spec, tuple) and len(spec) == 2
+    described: dict[str, Any] = {
+        "is_dataset": True,
+        "type": type_name(dataset),
+        "pairs": pair,
+        "element_spec": [_spec(s) for s in spec] if isinstance(spec, tuple) else [_spec(spec)],
+    }
+    if not pair:
+        return described
+    batch_sizes: list[int] = []
+    label_shapes: set[tuple[int, ...]] = set()
+    sums: dict[str, float] = {}
+    counts: dict[str, int] = {}
+    low, high = np.inf, -np.inf
+    for images, labels in dataset.take(max_batches):
+        images = np.asarray(images, dtype=np.float64)
+        labels = np.asarray(labels)
+        batch_sizes.append(int(images.shape[0]) if images.ndim else 0)
+        label_shapes.add(tuple(int(d) for d in labels.shape[1:]))
+        low, high = min(low, float(images.min())), max(high, float(images.max()))
+        flat = labels.reshape(labels.shape[0], -1) if labels.ndim else labels.reshape(1, 1)
+        per_image = images.reshape(images.shape[0], -1).mean(axis=1)
+        for label, mean in zip(flat.tolist(), per_image.tolist(), strict=False):
+            key = ",".join(f"{value:g}" for value in label)
+            sums[key] = sums.get(key, 0.0) + mean
+            counts[key] = counts.get(key, 0) + 1
+    described.update(
+        batch_sizes=batch_sizes,
+        min=None if not batch_sizes else low,
+        max=None if not batch_sizes else high,
+        label_shapes=sorted(list(s) for s in label_shapes),
+        label_counts=counts,
+        label_means={key: sums[key] / counts[key] for key in counts},
+    )
+    return described
+
+
+# ----------------------------------------------------------------------------- judges
+
+
+def expect_pairs(described: dict[str, Any]) -> Verdict:
+    """Pass for a non-empty tf.data.Dataset whose elements are (images, labels) pairs."""
+    if not described.get("is_dataset"):
+        return fail("type", "a tf.data.Dataset", described.get("type"))
+    if not described.get("pairs"):
+        got = f"elements made of {len(described.get('element_spec', []))} part(s)"
+        return fail("elements", "(images, labels) pairs", got)
+    if not described.get("batch_sizes"):
+        return fail("contents", "at least one batch", "an empty dataset")
+    return ok()
+
+
+def expect_batches(described: dict[str, Any], batch_size: int) -> Verdict:
+    """Pass for a tf.data.Dataset of (images, labels) pairs in batches of batch_size.
+
+    Every batch but the last must hold batch_size examples; the last at most that many.
+    """
+    verdict = expect_pairs(described)
+    if not verdict.passed:
+        return verdict
+    sizes = described["batch_sizes"]
+    if any(size != batch_size for size in sizes[:-1]) or sizes[-1] > batch_size:
+        return fail("batch sizes", f"batches of {batch_size}", sorted(set(sizes)))
+    return ok()
+
+
+def expect_images(
+    described: dict[str, Any], shape: list[int], low: float = 0.0, high: float = 1.0
+) -> Verdict:
+    """Pass for image batches of the given shape (batch axis excluded) with pixels in [low, high].
+
+    The brightest pixel must be above the middle of the range, so images divided twice (or
+    not at all) fail.
+    """
+    verdict = expect_pairs(described)
+    if not verdict.passed:
+        return verdict
+    image = described["element_spec"][0]
+    want = [None, *shape]
+    if image["shape"] != want:
+        return fail("image batch shape", tuple(want), tuple(image["shape"] or ()))
+    if described.get("max") is None:
+        return fail("pixel values", f"between {low:g} and {high:g}", "no images")
+    if described["min"] < low or described["max"] > high:
+        got = f"values from {described['min']:g} to {described['max']:g}"
+        hint = " (rescale the pixels, e.g. with tf.keras.layers.Rescaling(1./255))"
+        return fail("pixel values", f"between {low:g} and {high:g}{hint}", got)
+    if described["max"] <= (low + high) / 2:
+        return fail(
+            "brightest pixel", f"close to {high:g} (rescale only once)", f"{described['max']:g}"
+        )
+    return ok()
+
+
+def expect_labels(
+    described: dict[str, Any],
+    classes: dict[str, int],
+    means: dict[str, float],
+    tolerance: float,
+) -> Verdict:
+    """Pass when each class has its label, its number of images and its images' mean pixel.
+
+    classes maps a class name to its image count, in label order (label 0 first); means maps
+    it to the mean pixel value of its images (in [0, 1]), which tells whether the right images
+    carry the right label. The means are compared relative to the brightest pixel, so this
+    check does not depend on how (or whether) the pixels were rescaled.
+    """
+    verdict = expect_pairs(described)
+    if not verdict.passed:
+        return verdict
+    shapes = described.get("label_shapes", [])
+    if any(shape not in ([], [1]) for shape in shapes):
+        return fail("labels", "one number per image (0 or 1)", f"label shapes {shapes}")
+    counts = described.get("label_counts", {})
+    want = {str(label): count for label, count in enumerate(classes.values())}
+    if {str(_number(k)): v for k, v in counts.items()} != want:
+        named = ", ".join(f"{count} labelled {label}" for label, count in want.items())
+        got = ", ".join(f"{v} labelled {k}" for k, v in sorted(counts.items())) or "no labels"
+        return fail("labels", named, got)
+    brightest = described.get("max") or 1.0
+    got_means = {
+        str(_number(k)): v / brightest for k, v in described.get("label_means", {}).items()
+    }
+    for label, (name, mean) in enumerate(means.items()):
+        if abs(got_means[str(label)] - mean) > tolerance:
+            return fail(
+                f"images labelled {label}",
+                f"the {name} images (folder {name}/), mean pixel {mean:.4f}",
+                f"images with mean pixel {got_means[str(label)]:.4f}",
+            )
+    return ok()
+
+
+def _number(key: str) -> float | str:
+    try:
+        value = float(key)
+    except ValueError:
+        return key
+    return int(value) if value.is_integer() else value
