@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from graders.assignments import c1w1, c1w1_quiz, c1w2, c1w2_quiz, c1w4, c1w4_quiz
+from graders.assignments import c1w1, c1w1_quiz, c1w2, c1w2_quiz, c1w3, c1w3_quiz, c1w4, c1w4_quiz
 from graders.checks.core import Assignment
 
 ASSIGNMENTS: dict[str, Assignment] = {
@@ -12,6 +12,8 @@ ASSIGNMENTS: dict[str, Assignment] = {
         c1w1_quiz.ASSIGNMENT,
         c1w2.ASSIGNMENT,
         c1w2_quiz.ASSIGNMENT,
+        c1w3.ASSIGNMENT,
+        c1w3_quiz.ASSIGNMENT,
         c1w4.ASSIGNMENT,
         c1w4_quiz.ASSIGNMENT,
     )

@@ -1,0 +1,203 @@
+"""C1W3: handwritten digits (MNIST) with convolutions, stopped by a callback at 99.5% accuracy.
+
+The grader loads MNIST itself, from the fetched dataset cache (``graders data fetch mnist``):
+``reshape_and_normalize`` is called on the raw training images, the model is tried on test
+images and ``train_convolutional_model`` gets the training set reshaped and scaled here, so
+nothing the notebook left in its namespace is trusted.
+
+The reference model is REFERENCE_LAYERS (see below), compiled with adam. Trained with batches
+of 32 and op determinism on this 2-core CPU machine it reaches 99.5% training accuracy on
+epoch EPOCHS_NEEDED[seed] for every seed tried (the grader uses seed 42); the limit is 10.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from graders.checks.callbacks import callback_checks, observe_callback_class
+from graders.checks.core import Assignment, Check, Exercise, NotImplementedYet, Verdict, fail
+from graders.checks.models import (
+    describe_model,
+    expect_compiled,
+    expect_layers,
+    expect_params,
+    expect_runs_on_batch,
+    expect_shapes,
+    run_on_batch,
+)
+from graders.checks.training import early_stopping_checks, observe_fit
+from graders.checks.values import describe_array, expect_float_array, expect_range
+
+DATASET = "mnist"
+METRIC, THRESHOLD = "accuracy", 0.995
+MAX_EPOCHS = 10
+IMAGE_SHAPE = [28, 28, 1]
+LAYERS = ["Conv2D", "MaxPooling2D", "Flatten", "Dense", "Dense"]
+#: The reference's filters. Conv2D(16, 3x3) on one channel: 16 * (3 * 3 * 1 + 1); it leaves
+#: 26x26, pooled to 13x13, flattened to 13 * 13 * 16 = 2704 values; Dense(128): 2704 * 128 + 128;
+#: Dense(10): 128 * 10 + 10.
+FILTERS = 16
+PARAMS = FILTERS * (3 * 3 + 1) + 13 * 13 * FILTERS * 128 + 128 + 128 * 10 + 10
+#: How many real test images the model is tried on.
+BATCH = 32
+#: The epoch on which the reference reaches 99.5% (CPU, op determinism), by seed.
+EPOCHS_NEEDED = {42: 5}
+
+
+def load_mnist(split: str) -> tuple[Any, Any]:
+    """The raw MNIST images (uint8, N x 28 x 28) and labels of a split, from the dataset cache."""
+    import numpy as np
+
+    from graders.datasets import load_manifest
+
+    path = load_manifest().select([DATASET])[0].files[0].destination()
+    if not path.is_file():
+        raise FileNotFoundError(
+            f"MNIST is not at {path}: fetch it with `python -m graders data fetch {DATASET}`"
+        )
+    with np.load(path) as data:
+        return data[f"x_{split}"], data[f"y_{split}"]
+
+
+def prepared(images: Any) -> Any:
+    """Images as the model expects them: a channel axis added, pixels scaled to [0, 1]."""
+    return images.reshape(-1, *IMAGE_SHAPE) / 255.0
+
+
+# ------------------------------------------------------------------ reshape_and_normalize
+
+
+def observe_reshape(namespace: Mapping[str, Any]) -> dict[str, Any]:
+    """Call reshape_and_normalize on the raw MNIST training images and describe the result."""
+    import numpy as np
+
+    images, _ = load_mnist("train")
+    result = namespace["reshape_and_normalize"](images.copy())
+    if result is None:
+        raise NotImplementedYet("reshape_and_normalize() returned None.")
+    described = {"images": describe_array(result), "count": int(images.shape[0])}
+    if described["images"].get("max") is not None:
+        array = np.asarray(result, dtype=np.float64)
+        # The images it kept (a wrong count is the shape check's business), divided by 255.
+        kept = images[: len(array)] if array.ndim and len(array) <= len(images) else images
+        described["mean"] = float(array.mean())
+        described["want_mean"] = float(kept.mean(dtype=np.float64) / 255.0)
+    return described
+
+
+def _reshaped(obs: dict[str, Any]) -> Verdict:
+    images = obs["images"]
+    verdict = expect_float_array(images, "images", [None, *IMAGE_SHAPE])
+    if verdict.passed and images["shape"][0] != obs["count"]:
+        return fail("number of images", f"all {obs['count']:,}", f"{images['shape'][0]:,}")
+    return verdict
+
+
+def _normalized(obs: dict[str, Any]) -> Verdict:
+    verdict = expect_range(obs["images"], "pixel", 0.0, 1.0, hint="divide by 255")
+    if verdict.passed and abs(obs["mean"] - obs["want_mean"]) > 1e-6:
+        return fail(
+            "mean pixel value",
+            f"{obs['want_mean']:.6f} (each pixel divided by 255)",
+            f"{obs['mean']:.6f}",
+        )
+    return verdict
+
+
+# ----------------------------------------------------------------- EarlyStoppingCallback
+
+
+def observe_callback(namespace: Mapping[str, Any]) -> dict[str, Any]:
+    """Probe EarlyStoppingCallback's on_epoch_end with accuracies around 99.5%."""
+    return observe_callback_class(namespace, "EarlyStoppingCallback", METRIC, THRESHOLD)
+
+
+# ------------------------------------------------------------------- convolutional_model
+
+
+def observe_model(namespace: Mapping[str, Any]) -> dict[str, Any]:
+    """Describe the model convolutional_model() returns and run it on real test images."""
+    model = namespace["convolutional_model"]()
+    if model is None:
+        raise NotImplementedYet("convolutional_model() returned None.")
+    described = describe_model(model)
+    if described["is_model"]:
+        images, _ = load_mnist("test")
+        described["on_batch"] = run_on_batch(model, prepared(images[:BATCH]))
+    return described
+
+
+def _shapes(obs: dict[str, Any]) -> Verdict:
+    return expect_shapes(obs, [None, *IMAGE_SHAPE], [None, 10])
+
+
+def _layers(obs: dict[str, Any]) -> Verdict:
+    return expect_layers(obs, LAYERS)
+
+
+def _params(obs: dict[str, Any]) -> Verdict:
+    return expect_params(obs, PARAMS)
+
+
+def _compiled(obs: dict[str, Any]) -> Verdict:
+    return expect_compiled(
+        obs, optimizer="Adam", losses={"sparse_categorical_crossentropy"}, metrics={METRIC}
+    )
+
+
+def _runs(obs: dict[str, Any]) -> Verdict:
+    return expect_runs_on_batch(obs, f"a batch of {BATCH} MNIST test images", [BATCH, 10])
+
+
+# ------------------------------------------------------------- train_convolutional_model
+
+
+def observe_training(namespace: Mapping[str, Any]) -> dict[str, Any]:
+    """Train with the learner's function on MNIST prepared here, and describe the History."""
+    images, labels = load_mnist("train")
+    train = namespace["train_convolutional_model"]
+    return observe_fit(train, prepared(images), labels, "train_convolutional_model")
+
+
+ASSIGNMENT = Assignment(
+    id="C1W3",
+    title="Week 3 assignment: handwritten digits with convolutions",
+    notebook="W3/C1W3_Assignment.ipynb",
+    exercises=(
+        Exercise(
+            "reshape_and_normalize",
+            observe_reshape,
+            (
+                Check("returns a float array of shape (N, 28, 28, 1)", 10, _reshaped),
+                Check("divides the pixels by 255: values from 0 to 1.0", 10, _normalized),
+            ),
+            seeded=False,
+        ),
+        Exercise(
+            "EarlyStoppingCallback",
+            observe_callback,
+            callback_checks(METRIC, THRESHOLD, points=(5, 10)),
+            kind="class",
+            seeded=False,
+        ),
+        Exercise(
+            "convolutional_model",
+            observe_model,
+            (
+                Check("input (None, 28, 28, 1) and output (None, 10)", 6, _shapes),
+                Check("layers " + ", ".join(LAYERS), 6, _layers),
+                Check(f"{PARAMS:,} parameters", 6, _params),
+                Check("compiled with adam, sparse categorical crossentropy, accuracy", 6,
+                      _compiled),
+                Check(f"gives 10 probabilities per image for {BATCH} MNIST images", 6, _runs),
+            ),
+        ),
+        Exercise(
+            "train_convolutional_model",
+            observe_training,
+            early_stopping_checks(METRIC, THRESHOLD, MAX_EPOCHS, points=(10, 15, 10)),
+        ),
+    ),
+    timeout_s=900,
+)

@@ -1,0 +1,20 @@
+"""C1W3_Quiz: the Week 3 quiz (enhancing vision with convolutions)."""
+
+from graders.checks.core import Assignment
+from graders.checks.quiz import Question, quiz_exercises
+
+QUESTIONS = [
+    Question("what convolutions do", 4, frozenset("a")),
+    Question("what pooling does", 4, frozenset("a")),
+    Question("a 3x3 filter on a 28x28 image", 2, frozenset("a")),
+    Question("2x2 max pooling of a 26x26 image", 2, frozenset("a")),
+    Question("convolutions and training speed", 4, frozenset("d")),
+]
+
+ASSIGNMENT = Assignment(
+    id="C1W3_Quiz",
+    title="Week 3 quiz: enhancing vision with convolutions",
+    notebook="W3/C1_W3_Quiz.ipynb",
+    exercises=quiz_exercises(QUESTIONS),
+    timeout_s=60,
+)
