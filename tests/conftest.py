@@ -15,10 +15,11 @@ SOLUTIONS = ROOT / "solutions"
 NOTEBOOKS = ROOT / "notebooks"
 
 
-def run_cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+def run_cli(*args: str, cwd: Path = ROOT, env: dict | None = None) -> subprocess.CompletedProcess:
     """Run `python -m graders ARGS` and capture its output."""
     return subprocess.run(
-        [sys.executable, "-m", "graders", *args], cwd=cwd, capture_output=True, text=True
+        [sys.executable, "-m", "graders", *args], cwd=cwd, capture_output=True, text=True,
+        env=env,
     )
 
 

@@ -151,6 +151,8 @@ def test_result_has_the_documented_shape(results):
         "tests",
         "duration_s",
         "message",
+        "notes",
+        "isolation",
     }
     assert result["assignment"] == "C1W1"
     assert [t["name"] for t in result["tests"]] == [T1, T2, T3, T4, T5, T6, T7]

@@ -92,11 +92,10 @@ def _processes(uid: int | None, pgid: int) -> list[tuple[int, int]]:
 
 
 def _kill_all(process: subprocess.Popen, uid: int | None) -> None:
-    for target in (lambda: os.killpg(process.pid, signal.SIGKILL),):
-        try:
-            target()
-        except ProcessLookupError:
-            pass
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
     if uid is not None:
         for _ in range(50):
             left = _processes(uid, process.pid)
