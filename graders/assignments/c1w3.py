@@ -5,9 +5,16 @@ The grader loads MNIST itself, from the fetched dataset cache (``graders data fe
 images and ``train_convolutional_model`` gets the training set reshaped and scaled here, so
 nothing the notebook left in its namespace is trusted.
 
-The reference model is REFERENCE_LAYERS (see below), compiled with adam. Trained with batches
-of 32 and op determinism on this 2-core CPU machine it reaches 99.5% training accuracy on
-epoch EPOCHS_NEEDED[seed] for every seed tried (the grader uses seed 42); the limit is 10.
+The reference model is Conv2D(16, 3x3) / MaxPooling2D / Flatten / Dense(128) / Dense(10),
+adam, fitted with the default batches of 32. On this 2-core CPU machine, with op determinism,
+it reaches 99.5% training accuracy on epoch 5 with every seed tried (EPOCHS_NEEDED; the
+grader's seed is 42; last-epoch accuracy 0.9952 to 0.9959): a margin of 5 epochs on the limit
+of 10. Against the public course's model (the same with 32 filters, 693,962 parameters),
+trained the same way: it needed 5, 5, 4 and 5 epochs with seeds 42, 0, 1 and 2, and an epoch
+of ours costs 0.69 times its CPU time (0.88 times its wall time; median of 4 interleaved runs
+in one process, on a machine shared with other jobs). So ours reaches 99.5% in 0.69 times its
+CPU time with the grader's seed, and 0.86 times with seed 1, where the public model needs one
+epoch fewer.
 """
 
 from __future__ import annotations
@@ -42,7 +49,7 @@ PARAMS = FILTERS * (3 * 3 + 1) + 13 * 13 * FILTERS * 128 + 128 + 128 * 10 + 10
 #: How many real test images the model is tried on.
 BATCH = 32
 #: The epoch on which the reference reaches 99.5% (CPU, op determinism), by seed.
-EPOCHS_NEEDED = {42: 5}
+EPOCHS_NEEDED = {42: 5, 0: 5, 1: 5, 2: 5, 3: 5}
 
 
 def load_mnist(split: str) -> tuple[Any, Any]:
