@@ -95,10 +95,9 @@ def _grade(args: argparse.Namespace) -> int:
     if problem:
         print(f"graders grade: {problem}", file=sys.stderr)
         return USAGE_ERROR
-    paths = list(dict.fromkeys(paths))
     limits = Limits(args.timeout, args.memory or DEFAULT_MEMORY_MB)
-    if args.out is not None:
-        return _grade_batch(args, paths, limits)
+    if args.out is not None:  # one result file per notebook, however often it is named
+        return _grade_batch(args, list(dict.fromkeys(paths)), limits)
     return _grade_each(args, paths, limits)
 
 
