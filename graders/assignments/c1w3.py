@@ -24,6 +24,7 @@ from typing import Any
 
 from graders.checks.callbacks import callback_checks, observe_callback_class
 from graders.checks.core import Assignment, Check, Exercise, NotImplementedYet, Verdict, fail
+from graders.checks.datasets import load_mnist
 from graders.checks.models import (
     describe_model,
     expect_compiled,
@@ -36,7 +37,6 @@ from graders.checks.models import (
 from graders.checks.training import early_stopping_checks, observe_fit
 from graders.checks.values import describe_array, expect_float_array, expect_range
 
-DATASET = "mnist"
 METRIC, THRESHOLD = "accuracy", 0.995
 MAX_EPOCHS = 10
 IMAGE_SHAPE = [28, 28, 1]
@@ -50,21 +50,6 @@ PARAMS = FILTERS * (3 * 3 + 1) + 13 * 13 * FILTERS * 128 + 128 + 128 * 10 + 10
 BATCH = 32
 #: The epoch on which the reference reaches 99.5% (CPU, op determinism), by seed.
 EPOCHS_NEEDED = {42: 5, 0: 5, 1: 5, 2: 5, 3: 5}
-
-
-def load_mnist(split: str) -> tuple[Any, Any]:
-    """The raw MNIST images (uint8, N x 28 x 28) and labels of a split, from the dataset cache."""
-    import numpy as np
-
-    from graders.datasets import load_manifest
-
-    path = load_manifest().select([DATASET])[0].files[0].destination()
-    if not path.is_file():
-        raise FileNotFoundError(
-            f"MNIST is not at {path}: fetch it with `python -m graders data fetch {DATASET}`"
-        )
-    with np.load(path) as data:
-        return data[f"x_{split}"], data[f"y_{split}"]
 
 
 def prepared(images: Any) -> Any:

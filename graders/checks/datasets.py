@@ -5,7 +5,9 @@ iterates the dataset once, summing up what the judges need (batch sizes, image s
 range, label values and counts, the mean pixel of each label's images). The judges only read
 that summary.
 
-``course_data`` gives observers the course's own copy of an image dataset: the zip fetched
+``load_mnist`` and ``course_data`` give observers the course's own copy of a dataset, so
+what a learner's function is tried on is the course data, whatever their namespace says.
+``course_data`` gives an image dataset: the zip fetched
 into the Keras cache (checked against the manifest), extracted into a temporary folder, so
 what a learner's function reads is the course data, whatever their namespace says.
 """
@@ -21,6 +23,22 @@ from typing import Any
 
 from graders.checks.core import Verdict, fail, ok
 from graders.checks.values import type_name
+
+
+def load_mnist(split: str = "train") -> tuple[Any, Any]:
+    """The raw MNIST images (uint8, N x 28 x 28) and labels of split ("train" or "test"),
+    from the fetched dataset cache; FileNotFoundError with the command to run otherwise."""
+    import numpy as np
+
+    from graders.datasets.manifest import load_manifest
+
+    path = load_manifest().select(["mnist"])[0].files[0].destination()
+    if not path.is_file():
+        raise FileNotFoundError(
+            f"MNIST is not at {path}: fetch it with `python -m graders data fetch mnist`"
+        )
+    with np.load(path) as data:
+        return data[f"x_{split}"], data[f"y_{split}"]
 
 
 @contextlib.contextmanager
