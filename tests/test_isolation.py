@@ -87,7 +87,7 @@ def test_a_submission_cannot_write_outside_its_folders_or_reach_the_network(tmp_
     if os.geteuid() == 0:  # root: the OS enforces all of it
         assert scores == [15, 15, 14, 14], probe_result["tests"]
         assert isolation["network"] == "network namespace (no interfaces)"
-        assert isolation["files"].startswith("user 1")
+        assert isolation["files"].startswith("a user id of its own; read-only")
     else:  # the fallback: sockets refused in-process, files as writable as the grader's
         assert scores[1:3] == [15, 14], probe_result["tests"]
         assert isolation["network"].startswith("blocked in-process")

@@ -191,7 +191,7 @@ def confine(plan: dict[str, Any]) -> dict[str, str]:
         _drop_privileges(plan["uid"])
         applied = {
             "network": "network namespace (no interfaces)",
-            "files": f"user {plan['uid']}; read-only file system but tmpfs /tmp, /var/tmp, "
+            "files": "a user id of its own; read-only file system but tmpfs /tmp, /var/tmp, "
             f"/dev/shm ({plan['disk_mb']} MiB each)",
         }
     else:

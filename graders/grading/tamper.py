@@ -31,8 +31,8 @@ def _entries(name: str, module: types.ModuleType) -> dict[Key, Any]:
         if isinstance(value, types.ModuleType) or not callable(value):
             continue
         found[(name, attr)] = value
-        for part in ("__code__", "__defaults__", "__kwdefaults__"):
-            if hasattr(value, part) and isinstance(value, types.FunctionType):
+        if isinstance(value, types.FunctionType):  # never getattr on other objects: some
+            for part in ("__code__", "__defaults__", "__kwdefaults__"):  # compute on access
                 found[(name, attr, part)] = getattr(value, part)
         if isinstance(value, type) and getattr(value, "__module__", None) == name:
             for member, item in list(vars(value).items()):
@@ -58,7 +58,7 @@ def _current(key: Key) -> Any:
     value = vars(value).get(key[1], missing)
     if len(key) == 3 and value is not missing:
         if key[2].startswith("__") and key[2] in ("__code__", "__defaults__", "__kwdefaults__"):
-            value = getattr(value, key[2], missing)
+            value = getattr(value, key[2]) if isinstance(value, types.FunctionType) else missing
         else:
             value = vars(value).get(key[2], missing) if isinstance(value, type) else missing
     return value
