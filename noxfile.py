@@ -45,10 +45,15 @@ def _solutions(long: bool) -> list[Path]:
     return paths if long else [p for p in paths if not _info(p).get("long")]
 
 
-def _nbval(session: nox.Session, paths: list[Path]) -> None:
+def _fetch(session: nox.Session, paths: list[Path]) -> None:
+    """Fetch the datasets the given notebooks name (from $C1_DATA_MIRROR when set)."""
     datasets = _datasets_used(paths)
     if datasets:
         session.run(PY, "-m", "graders", "data", "fetch", *datasets)
+
+
+def _nbval(session: nox.Session, paths: list[Path]) -> None:
+    _fetch(session, paths)
     session.run(
         PY, "-m", "pytest", "--nbval-lax", "-p", "no:cacheprovider",
         *(str(p.relative_to(ROOT)) for p in paths),
@@ -64,8 +69,12 @@ def lint(session: nox.Session) -> None:
 
 @nox.session
 def tests(session: nox.Session) -> None:
-    """Unit tests, grading of the reference and student notebooks, release --check."""
+    """Unit tests, grading of the reference and student notebooks, release --check.
+
+    The graded notebooks' datasets are fetched first: grading them reads the course data.
+    """
     session.run(PY, "-m", "graders", "release", "--check")
+    _fetch(session, [p for p in _solutions(long=True) if _info(p).get("kind") == "assignment"])
     session.run(PY, "-m", "pytest", *(session.posargs or ["tests"]))
 
 
