@@ -32,17 +32,11 @@ def _datasets_used(paths: list[Path]) -> list[str]:
     return sorted({name for path in paths for name in _info(path).get("datasets", [])})
 
 
-def _solutions(long: bool) -> list[Path]:
-    """The reference notebooks, all of them (long=True) or only those not marked long.
-
-    A notebook is marked long (metadata "graders": {"long": true}) when its measured headless
-    run takes many minutes on the 2-core CI machine (the W4 labs, which train CNNs on 1,027
-    300x300 images; see README, Timings): `nox -s notebooks_full` runs those too.
-    """
-    paths = sorted(
+def _solutions() -> list[Path]:
+    """Every reference notebook, in path order."""
+    return sorted(
         p for p in (ROOT / "solutions").rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts
     )
-    return paths if long else [p for p in paths if not _info(p).get("long")]
 
 
 def _fetch(session: nox.Session, paths: list[Path]) -> None:
@@ -74,24 +68,18 @@ def tests(session: nox.Session) -> None:
     The graded notebooks' datasets are fetched first: grading them reads the course data.
     """
     session.run(PY, "-m", "graders", "release", "--check")
-    _fetch(session, [p for p in _solutions(long=True) if _info(p).get("kind") == "assignment"])
+    _fetch(session, [p for p in _solutions() if _info(p).get("kind") == "assignment"])
     session.run(PY, "-m", "pytest", *(session.posargs or ["tests"]))
 
 
 @nox.session
 def notebooks(session: nox.Session) -> None:
-    """Execute the reference notebooks headless with nbval, but those marked long.
+    """Execute every reference notebook headless with nbval, after fetching its datasets.
 
-    `nox -s notebooks -- PATH...` runs the given notebooks instead, long or not.
+    `nox -s notebooks -- PATH...` runs the given notebooks instead.
     """
-    paths = [ROOT / p for p in session.posargs] or _solutions(long=False)
+    paths = [ROOT / p for p in session.posargs] or _solutions()
     _nbval(session, paths)
-
-
-@nox.session
-def notebooks_full(session: nox.Session) -> None:
-    """Execute every reference notebook headless with nbval, the long ones included."""
-    _nbval(session, _solutions(long=True))
 
 
 @nox.session
