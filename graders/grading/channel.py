@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import secrets
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -37,8 +38,14 @@ def sender(fd: int, token: str) -> Callable[[dict[str, Any]], None]:
     return send
 
 
-def receive(stream: Any, token: str) -> tuple[list[dict[str, Any]], str | None]:
-    """Read every message from the binary stream; returns them and what was wrong, if any."""
+def receive(
+    stream: Any, token: str, arrivals: list[float] | None = None
+) -> tuple[list[dict[str, Any]], str | None]:
+    """Read every message from the binary stream; returns them and what was wrong, if any.
+
+    arrivals, when given, gets the grader's monotonic clock reading as each message arrives
+    (the worker sends each step at once, so these time its steps; the worker cannot set them).
+    """
     messages: list[dict[str, Any]] = []
     prefix, total = token.encode("ascii") + b" ", 0
     while True:
@@ -57,3 +64,5 @@ def receive(stream: Any, token: str) -> tuple[list[dict[str, Any]], str | None]:
         if not isinstance(message, dict):
             return messages, "a malformed message reached the grader"
         messages.append(message)
+        if arrivals is not None:
+            arrivals.append(time.monotonic())

@@ -26,6 +26,9 @@ class GradeResult:
     notes: list[str] = field(default_factory=list)
     #: Which isolation applied: network, files, memory.
     isolation: dict[str, str] = field(default_factory=dict)
+    #: Where the time went, in seconds: the worker's start-up, the graded cells, each
+    #: exercise's observation, and the grader's own work (see runner._timings).
+    timings: dict[str, float] = field(default_factory=dict)
 
     @property
     def score(self) -> int:
@@ -45,4 +48,5 @@ class GradeResult:
             "message": self.message,
             "notes": list(self.notes),
             "isolation": dict(self.isolation),
+            "timings": dict(self.timings),
         }

@@ -59,6 +59,9 @@ def grade_notebook(
     report = _execute(submission, limit, memory_mb, seed)
     result = _judge(submission, report)
     result.duration_s = time.monotonic() - started
+    timings = report["timings"]
+    timings["grader_s"] = result.duration_s - timings.pop("worker_s")
+    result.timings = {key: round(value, 2) for key, value in timings.items()}
     return result
 
 
@@ -122,8 +125,28 @@ def _execute(
     return _report(outcome)
 
 
+def _timings(outcome: supervise.Outcome) -> dict[str, float]:
+    """Seconds of each step of the worker, from when its messages reached the grader:
+    start_up_s (interpreter, sandbox, imports, seeding, snapshot), cells_s (the graded
+    cells), one <exercise>_s per exercise observed, and worker_s (the worker's whole run)."""
+    timings, last = {}, outcome.started
+    for message, arrived in zip(outcome.messages, outcome.arrivals, strict=False):
+        kind = message.get("kind")
+        if kind == "start":
+            timings["start_up_s"] = arrived - last
+        elif kind == "cells":
+            timings["cells_s"] = arrived - last
+        elif kind == "observation":
+            timings[f"{message.get('exercise')}_s"] = arrived - last
+        last = arrived
+    timings["worker_s"] = outcome.ended - outcome.started
+    return timings
+
+
 def _report(outcome: supervise.Outcome) -> dict[str, Any]:
-    report: dict[str, Any] = {"observations": {}, "cell_errors": [], "isolation": {}}
+    report: dict[str, Any] = {
+        "observations": {}, "cell_errors": [], "isolation": {}, "timings": _timings(outcome)
+    }
     failure, finished = None, False
     for message in outcome.messages:
         kind = message.get("kind")

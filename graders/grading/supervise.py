@@ -46,6 +46,11 @@ class Outcome:
     output_head: bytes = b""
     output_tail: bytes = b""
     output_bytes: int = 0
+    #: The grader's monotonic clock when the worker was started, when each message arrived
+    #: (one per message) and when the worker had ended.
+    started: float = 0.0
+    arrivals: list[float] = field(default_factory=list)
+    ended: float = 0.0
 
 
 def new_uid() -> int:
@@ -66,7 +71,7 @@ def _read_output(stream: Any, outcome: Outcome) -> None:
 
 
 def _read_channel(stream: Any, token: str, outcome: Outcome) -> None:
-    outcome.messages, outcome.channel_problem = channel.receive(stream, token)
+    outcome.messages, outcome.channel_problem = channel.receive(stream, token, outcome.arrivals)
     while stream.read(65536):  # keep draining, so the worker never blocks on a full pipe
         pass
 
@@ -113,7 +118,7 @@ def run_worker(request: dict[str, Any], env: dict[str, str], timeout_s: float) -
     """Run the worker on request (job and plan); never raises for what the worker does."""
     plan, token = request["plan"], channel.new_token()
     read_fd, write_fd = os.pipe()
-    outcome = Outcome()
+    outcome = Outcome(started=time.monotonic())
     process = subprocess.Popen(
         [sys.executable, "-m", "graders.grading.worker", str(write_fd)],
         cwd="/",
@@ -154,4 +159,5 @@ def run_worker(request: dict[str, Any], env: dict[str, str], timeout_s: float) -
     outcome.code = process.wait()
     for reader in readers:
         reader.join(timeout=10)
+    outcome.ended = time.monotonic()
     return outcome
