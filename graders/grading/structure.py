@@ -19,13 +19,15 @@ import hashlib
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-
-import nbformat
-from nbformat import NotebookNode
+from typing import TYPE_CHECKING
 
 from graders import course
 from graders.checks.core import Assignment
 from graders.notebook.cells import GRADE_UP_TO_HERE, is_graded
+from graders.notebook.reading import read_v4
+
+if TYPE_CHECKING:
+    from nbformat import NotebookNode
 
 
 @dataclass(frozen=True)
@@ -56,7 +58,7 @@ def template_cells(assignment: Assignment) -> tuple[tuple[str, str, bool], ...] 
     path = Path(course.ROOT, "notebooks", assignment.notebook)
     if not path.exists():
         return None
-    nb = nbformat.read(path, as_version=4)
+    nb = read_v4(path)  # released by `graders release`: always v4
     return tuple(
         (str(c.get("id")), c.source, c.metadata.get("editable") is False)
         for c in nb.cells

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-import copy
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import nbformat
+from typing import TYPE_CHECKING, Any
 
 from graders.assignments import ASSIGNMENTS, assignment_for_notebook
 from graders.checks.core import Assignment
 from graders.grading.structure import GradedCell, check_structure
 from graders.notebook.cells import notebook_info
+from graders.notebook.reading import from_v4
+
+if TYPE_CHECKING:
+    from nbformat import NotebookNode
 
 __all__ = ["GradedCell", "Submission", "SubmissionError", "identify", "load_submission"]
 
@@ -67,18 +69,19 @@ def load_submission(path: Path, expected: str | None = None) -> Submission:
     return Submission(path, assignment, tuple(structure.cells), tuple(structure.notes))
 
 
-def _notebook(data: dict) -> nbformat.NotebookNode:
-    """The notebook as written: a v4 file is read without nbformat's validation, which would
-    silently rename duplicated cell ids (structure checks must see them)."""
+def _notebook(data: dict) -> Any:
+    """The notebook as written: a v4 file is read without nbformat (see notebook.reading:
+    its validation would silently rename duplicated cell ids, which structure checks must
+    see); an older one is converted by nbformat."""
     if data.get("nbformat") == 4:
-        from nbformat.v4.nbjson import JSONReader
+        return from_v4(data)
+    import nbformat
 
-        return JSONReader().to_notebook(copy.deepcopy(data))
     return nbformat.reads(json.dumps(data), as_version=4)
 
 
 def identify(
-    nb: nbformat.NotebookNode, filename: str, fallback: Assignment | None = None
+    nb: NotebookNode, filename: str, fallback: Assignment | None = None
 ) -> Assignment:
     """The assignment named in the notebook's metadata, else the one its file name matches."""
     named = notebook_info(nb).get("assignment")
