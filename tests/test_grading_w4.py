@@ -36,10 +36,10 @@ M2 = "create_and_compile_model: output layer and loss suit 0/1 labels"
 M3 = "create_and_compile_model: compiled with the accuracy metric"
 M4 = "create_and_compile_model: gives probabilities for a batch of happy-or-sad images"
 C1 = "EarlyStoppingCallback: a tf.keras.callbacks.Callback with on_epoch_end"
-C2 = "EarlyStoppingCallback: stops training once accuracy reaches 0.999"
+C2 = "EarlyStoppingCallback: stops training at 99.9% accuracy and only then"
 T1 = "train_happy_sad_model: returns the History of at most 15 epochs"
-T2 = "train_happy_sad_model: reaches 0.999 accuracy"
-T3 = "train_happy_sad_model: training stopped by the callback"
+T2 = "train_happy_sad_model: reaches 99.9% accuracy on the last epoch"
+T3 = "train_happy_sad_model: stopped by the callback"
 ALL = [D1, D2, D3, M1, M2, M3, M4, C1, C2, T1, T2, T3]
 
 DATASET = '''def training_dataset():

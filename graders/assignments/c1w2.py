@@ -17,17 +17,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from graders.checks.callbacks import callback_checks, observe_callback_class
-from graders.checks.core import Assignment, Check, Exercise, NotImplementedYet, Verdict
+from graders.checks.core import Assignment, Exercise, NotImplementedYet
 from graders.checks.datasets import load_mnist as load_raw_mnist
-from graders.checks.models import (
-    describe_model,
-    expect_compiled,
-    expect_layers,
-    expect_params,
-    expect_runs_on_batch,
-    expect_shapes,
-    run_on_batch,
-)
+from graders.checks.models import classifier_checks, describe_model, run_on_batch
 from graders.checks.training import early_stopping_checks, observe_fit
 
 METRIC, THRESHOLD = "accuracy", 0.98
@@ -60,28 +52,6 @@ def observe_model(namespace: Mapping[str, Any]) -> dict[str, Any]:
     return described
 
 
-def _shapes(obs: dict[str, Any]) -> Verdict:
-    return expect_shapes(obs, [None, 28, 28], [None, 10])
-
-
-def _layers(obs: dict[str, Any]) -> Verdict:
-    return expect_layers(obs, LAYERS)
-
-
-def _params(obs: dict[str, Any]) -> Verdict:
-    return expect_params(obs, PARAMS)
-
-
-def _compiled(obs: dict[str, Any]) -> Verdict:
-    return expect_compiled(
-        obs, optimizer="Adam", losses={"sparse_categorical_crossentropy"}, metrics={METRIC}
-    )
-
-
-def _runs_on_images(obs: dict[str, Any]) -> Verdict:
-    return expect_runs_on_batch(obs, f"a batch of {BATCH} MNIST images", [BATCH, 10])
-
-
 # ----------------------------------------------------------------- EarlyStoppingCallback
 
 
@@ -107,14 +77,8 @@ ASSIGNMENT = Assignment(
         Exercise(
             "create_and_compile_model",
             observe_model,
-            (
-                Check("input (None, 28, 28) and output (None, 10)", 8, _shapes),
-                Check("layers Flatten, Dense, Dense", 8, _layers),
-                Check(f"{PARAMS:,} parameters", 8, _params),
-                Check("compiled with adam, sparse categorical crossentropy, accuracy", 8,
-                      _compiled),
-                Check(f"gives 10 probabilities per image for {BATCH} MNIST images", 8,
-                      _runs_on_images),
+            classifier_checks(
+                [28, 28], LAYERS, PARAMS, classes=10, batch=BATCH, data="MNIST", points=8
             ),
         ),
         Exercise(

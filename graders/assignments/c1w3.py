@@ -25,15 +25,7 @@ from typing import Any
 from graders.checks.callbacks import callback_checks, observe_callback_class
 from graders.checks.core import Assignment, Check, Exercise, NotImplementedYet, Verdict, fail
 from graders.checks.datasets import load_mnist
-from graders.checks.models import (
-    describe_model,
-    expect_compiled,
-    expect_layers,
-    expect_params,
-    expect_runs_on_batch,
-    expect_shapes,
-    run_on_batch,
-)
+from graders.checks.models import classifier_checks, describe_model, run_on_batch
 from graders.checks.training import early_stopping_checks, observe_fit
 from graders.checks.values import describe_array, expect_float_array, expect_range
 
@@ -120,28 +112,6 @@ def observe_model(namespace: Mapping[str, Any]) -> dict[str, Any]:
     return described
 
 
-def _shapes(obs: dict[str, Any]) -> Verdict:
-    return expect_shapes(obs, [None, *IMAGE_SHAPE], [None, 10])
-
-
-def _layers(obs: dict[str, Any]) -> Verdict:
-    return expect_layers(obs, LAYERS)
-
-
-def _params(obs: dict[str, Any]) -> Verdict:
-    return expect_params(obs, PARAMS)
-
-
-def _compiled(obs: dict[str, Any]) -> Verdict:
-    return expect_compiled(
-        obs, optimizer="Adam", losses={"sparse_categorical_crossentropy"}, metrics={METRIC}
-    )
-
-
-def _runs(obs: dict[str, Any]) -> Verdict:
-    return expect_runs_on_batch(obs, f"a batch of {BATCH} MNIST test images", [BATCH, 10])
-
-
 # ------------------------------------------------------------- train_convolutional_model
 
 
@@ -176,13 +146,8 @@ ASSIGNMENT = Assignment(
         Exercise(
             "convolutional_model",
             observe_model,
-            (
-                Check("input (None, 28, 28, 1) and output (None, 10)", 6, _shapes),
-                Check("layers " + ", ".join(LAYERS), 6, _layers),
-                Check(f"{PARAMS:,} parameters", 6, _params),
-                Check("compiled with adam, sparse categorical crossentropy, accuracy", 6,
-                      _compiled),
-                Check(f"gives 10 probabilities per image for {BATCH} MNIST images", 6, _runs),
+            classifier_checks(
+                IMAGE_SHAPE, LAYERS, PARAMS, classes=10, batch=BATCH, data="MNIST", points=6
             ),
         ),
         Exercise(

@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Mapping, MutableMapping
 from typing import Any
 
-from graders.checks.callbacks import expect_callback_class, expect_stops_at, observe_callback_class
+from graders.checks.callbacks import callback_checks, observe_callback_class
 from graders.checks.core import Assignment, Check, Exercise, NotImplementedYet, Verdict, fail, ok
 from graders.checks.datasets import (
     course_data,
@@ -29,12 +29,7 @@ from graders.checks.datasets import (
     expect_labels,
 )
 from graders.checks.models import describe_model, expect_model, expect_shapes
-from graders.checks.training import (
-    describe_history,
-    expect_epochs_at_most,
-    expect_reached,
-    expect_stopped_by_callback,
-)
+from graders.checks.training import describe_history, early_stopping_checks
 
 DATASET = "happy-or-sad"
 IMAGE_SIZE = 150
@@ -200,10 +195,6 @@ def observe_callback(namespace: Mapping[str, Any]) -> dict[str, Any]:
     return observe_callback_class(namespace, "EarlyStoppingCallback", "accuracy", THRESHOLD)
 
 
-def _stops(obs: dict[str, Any]) -> Verdict:
-    return expect_stops_at(obs, "accuracy", THRESHOLD)
-
-
 # ------------------------------------------------------------------ train_happy_sad_model
 
 
@@ -214,18 +205,6 @@ def observe_training(namespace: Mapping[str, Any]) -> dict[str, Any]:
     if history is None:
         raise NotImplementedYet("train_happy_sad_model() returned None.")
     return describe_history(history)
-
-
-def _epochs(obs: dict[str, Any]) -> Verdict:
-    return expect_epochs_at_most(obs, MAX_EPOCHS)
-
-
-def _reached(obs: dict[str, Any]) -> Verdict:
-    return expect_reached(obs, "accuracy", THRESHOLD)
-
-
-def _stopped(obs: dict[str, Any]) -> Verdict:
-    return expect_stopped_by_callback(obs, "accuracy", THRESHOLD)
 
 
 ASSIGNMENT = Assignment(
@@ -256,22 +235,14 @@ ASSIGNMENT = Assignment(
         Exercise(
             "EarlyStoppingCallback",
             observe_callback,
-            (
-                Check("a tf.keras.callbacks.Callback with on_epoch_end", 5,
-                      expect_callback_class),
-                Check(f"stops training once accuracy reaches {THRESHOLD}", 10, _stops),
-            ),
+            callback_checks("accuracy", THRESHOLD, points=(5, 10)),
             kind="class",
             seeded=False,
         ),
         Exercise(
             "train_happy_sad_model",
             observe_training,
-            (
-                Check(f"returns the History of at most {MAX_EPOCHS} epochs", 10, _epochs),
-                Check(f"reaches {THRESHOLD} accuracy", 10, _reached),
-                Check("training stopped by the callback", 5, _stopped),
-            ),
+            early_stopping_checks("accuracy", THRESHOLD, MAX_EPOCHS, points=(10, 10, 5)),
         ),
     ),
     timeout_s=600,

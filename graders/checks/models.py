@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from graders.checks.core import Verdict, fail, ok
+from graders.checks.core import Check, Verdict, fail, ok
 from graders.checks.values import type_name
 
 _METRIC_ALIASES = {"acc": "accuracy"}
@@ -210,3 +210,50 @@ def expect_runs_on_batch(described: dict[str, Any], batch: str, shape: list[int]
             f"{1 + run['largest_row_sum_error']:.3g} for one image",
         )
     return ok()
+
+
+def classifier_checks(
+    input_shape: list[int],
+    layers: list[str],
+    params: int,
+    *,
+    classes: int,
+    batch: int,
+    data: str,
+    points: int,
+    optimizer: str = "Adam",
+    loss: str = "sparse_categorical_crossentropy",
+    metric: str = "accuracy",
+) -> tuple[Check, ...]:
+    """The five checks of a compiled image classifier, each worth points: input and output
+    shapes, layer kinds, parameter count, compile settings, and softmax probabilities for a
+    batch of real test images (``on_batch``, from run_on_batch). data names the images
+    ("MNIST")."""
+
+    def shapes(described: dict[str, Any]) -> Verdict:
+        return expect_shapes(described, [None, *input_shape], [None, classes])
+
+    def kinds(described: dict[str, Any]) -> Verdict:
+        return expect_layers(described, layers)
+
+    def count(described: dict[str, Any]) -> Verdict:
+        return expect_params(described, params)
+
+    def compiled(described: dict[str, Any]) -> Verdict:
+        return expect_compiled(described, optimizer=optimizer, losses={loss}, metrics={metric})
+
+    def runs(described: dict[str, Any]) -> Verdict:
+        return expect_runs_on_batch(
+            described, f"a batch of {batch} {data} test images", [batch, classes]
+        )
+
+    shape = ", ".join(str(size) for size in input_shape)
+    return (
+        Check(f"input (None, {shape}) and output (None, {classes})", points, shapes),
+        Check("layers " + ", ".join(layers), points, kinds),
+        Check(f"{params:,} parameters", points, count),
+        Check(f"compiled with {optimizer.lower()}, {loss.replace('_', ' ')}, {metric}", points,
+              compiled),
+        Check(f"gives {classes} probabilities per image for {batch} {data} images", points,
+              runs),
+    )
