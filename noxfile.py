@@ -12,7 +12,7 @@ from pathlib import Path
 import nox
 
 nox.options.default_venv_backend = "none"
-nox.options.sessions = ["lint", "tests", "notebooks"]
+nox.options.sessions = ["lint", "tests", "notebooks"]  # `bench` runs only when asked
 
 ROOT = Path(__file__).parent
 PY = sys.executable
@@ -46,13 +46,30 @@ def _fetch(session: nox.Session, paths: list[Path]) -> None:
         session.run(PY, "-m", "graders", "data", "fetch", *datasets)
 
 
+#: Headless plotting; on a GPU, notebooks running side by side share its memory (TensorFlow
+#: would otherwise take all of it in the first process).
+NOTEBOOK_ENV = {"MPLBACKEND": "Agg", "TF_FORCE_GPU_ALLOW_GROWTH": "true"}
+
+
+def nbval_command(paths: list[Path], parallel: bool = True) -> list[str]:
+    """The pytest command that executes the notebooks headless with nbval.
+
+    parallel runs one notebook per core (pytest-xdist, one worker keeps a whole notebook):
+    most notebooks leave a core idle (small models, Python-bound steps), so two at a time on
+    two cores take about half as long (bench/RESULTS.md, course run time). The latest weeks,
+    which train the biggest models, go first so the short ones fill in around them.
+    """
+    order = sorted(paths, key=lambda p: str(p.relative_to(ROOT)), reverse=True)
+    spread = ["-n", "auto", "--dist", "loadfile"] if parallel else []
+    return [
+        PY, "-m", "pytest", "--nbval-lax", "-p", "no:cacheprovider", *spread,
+        *(str(p.relative_to(ROOT)) for p in order),
+    ]
+
+
 def _nbval(session: nox.Session, paths: list[Path]) -> None:
     _fetch(session, paths)
-    session.run(
-        PY, "-m", "pytest", "--nbval-lax", "-p", "no:cacheprovider",
-        *(str(p.relative_to(ROOT)) for p in paths),
-        env={"MPLBACKEND": "Agg"},
-    )
+    session.run(*nbval_command(paths), env=NOTEBOOK_ENV)
 
 
 @nox.session
@@ -80,6 +97,16 @@ def notebooks(session: nox.Session) -> None:
     """
     paths = [ROOT / p for p in session.posargs] or _solutions()
     _nbval(session, paths)
+
+
+@nox.session
+def bench(session: nox.Session) -> None:
+    """Run the benchmarks and write bench/RESULTS.md (about an hour on 2 cores).
+
+    `nox -s bench -- NAME...` runs some of them: overhead, scaling, course, threshold, pipeline.
+    """
+    _fetch(session, _solutions())
+    session.run(PY, "-m", "bench", *session.posargs, env=NOTEBOOK_ENV)
 
 
 @nox.session
