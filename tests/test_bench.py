@@ -1,0 +1,57 @@
+"""The benchmark tooling's own logic (the benchmarks themselves run with `nox -s bench`)."""
+
+from __future__ import annotations
+
+import json
+
+from conftest import ROOT
+
+from bench import course, measure, report
+from bench.__main__ import BENCHMARKS
+
+
+def test_nbval_junit_is_summed_per_notebook(tmp_path):
+    junit = tmp_path / "junit.xml"
+    junit.write_text(
+        '<testsuites><testsuite>'
+        '<testcase classname="solutions.W1.C1_W1_Quiz.ipynb" name="Cell 0" time="0.5"/>'
+        '<testcase classname="solutions.W4.C1W4_Assignment.ipynb" name="Cell 0" time="1.0"/>'
+        '<testcase classname="solutions.W1.C1_W1_Quiz.ipynb" name="Cell 1" time="2.25"/>'
+        '</testsuite></testsuites>'
+    )
+    assert course._per_notebook(junit) == {
+        "solutions/W1/C1_W1_Quiz.ipynb": {
+            "seconds": 2.8, "slowest_cell": "Cell 1", "slowest_cell_s": 2.2,
+        },
+        "solutions/W4/C1W4_Assignment.ipynb": {
+            "seconds": 1.0, "slowest_cell": "Cell 0", "slowest_cell_s": 1.0,
+        },
+    }
+
+
+def test_nbval_cell_numbers_name_code_cells():
+    nb = json.loads((ROOT / "solutions/W1/C1_W1_Quiz.ipynb").read_text())
+    code = [c["id"] for c in nb["cells"] if c["cell_type"] == "code"]
+    assert course.cell_id("solutions/W1/C1_W1_Quiz.ipynb", "Cell 1") == f"`{code[1]}`"
+    assert course.cell_id("solutions/W1/C1_W1_Quiz.ipynb", "Cell 999") == "Cell 999"
+
+
+def test_results_render_every_benchmark_and_say_which_are_not_measured(tmp_path, monkeypatch):
+    monkeypatch.setattr(report, "RESULTS", tmp_path)
+    text = report.render(BENCHMARKS)
+    for module in BENCHMARKS.values():
+        assert f"## {module.TITLE}" in text
+        assert f"`nox -s bench -- {module.NAME}`" in text
+    assert "## 6. On a GPU" in text
+
+
+def test_repeats_only_what_takes_under_a_minute():
+    class Quick:
+        wall_s = 1.0
+
+    class Slow:
+        wall_s = measure.REPEAT_BELOW_S + 1
+
+    assert len(measure.repeated(Quick)) == measure.REPEATS
+    assert len(measure.repeated(Slow)) == 1
+    assert len(measure.repeated(lambda: (Quick(), Slow()))) == 1
