@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -33,39 +34,43 @@ def _job(assignment_id: str, folder: Path) -> tuple[Path, Path]:
     return notebook, job
 
 
-def _grade(notebook: Path) -> Any:
+@dataclass(frozen=True)
+class Run:
+    """One measured run: its wall-clock seconds and the seconds of each of its steps."""
+
+    wall_s: float
+    steps: dict[str, float]
+
+
+def _grade(notebook: Path) -> Run:
     timed = run_timed([PY, "-m", "graders", "grade", str(notebook), "--json"])
     result = json.loads(timed.stdout)
     if result["score"] != result["max_score"]:
         raise RuntimeError(f"the reference {notebook.name} scored {result['score']}")
     steps = dict(result["timings"])
     steps["grader_s"] += timed.wall_s - result["duration_s"]  # its own process start-up
-    return timed, steps
+    return Run(timed.wall_s, steps)
 
 
-def _plain(job: Path) -> Any:
+def _plain(job: Path) -> Run:
     timed = run_timed([PY, "-m", "bench.plain", str(job)])
     steps = last_json(timed.stdout)
     steps["interpreter_s"] = timed.wall_s - sum(steps.values())
-    return timed, steps
+    return Run(timed.wall_s, steps)
+
+
+def _medians(runs: list[Run]) -> tuple[float, dict[str, float]]:
+    """The median wall time and the median of each step over runs."""
+    steps = {key: median([run.steps.get(key, 0.0) for run in runs]) for key in runs[0].steps}
+    return median([run.wall_s for run in runs]), steps
 
 
 def measure_one(assignment_id: str, folder: Path) -> dict[str, Any]:
     """Alternate plain and graded runs of one assignment; medians, ratio and breakdown."""
     notebook, job = _job(assignment_id, folder)
-
-    def pair() -> tuple:
-        plain, plain_steps = _plain(job)
-        graded, graded_steps = _grade(notebook)
-        pair.steps.append((plain_steps, graded_steps))
-        return plain, graded
-
-    pair.steps = []
-    runs = repeated(pair)
-    plain_s = median([p.wall_s for p, _ in runs])
-    graded_s = median([g.wall_s for _, g in runs])
-    plain_steps = {k: median([s[0].get(k, 0.0) for s in pair.steps]) for k in pair.steps[0][0]}
-    graded_steps = {k: median([s[1].get(k, 0.0) for s in pair.steps]) for k in pair.steps[0][1]}
+    runs = repeated(lambda: (_plain(job), _grade(notebook)))
+    plain_s, plain_steps = _medians([plain for plain, _ in runs])
+    graded_s, graded_steps = _medians([graded for _, graded in runs])
     return {
         "assignment": assignment_id,
         "runs": len(runs),
