@@ -26,6 +26,12 @@ def _compile(source: str, name: str):
         return compile(TransformerManager().transform_cell(source), name, "exec")
 
 
+def execute_cells(cells: list[dict[str, str]], namespace: dict) -> None:
+    """Execute each cell ({"id", "source"}) in namespace, as the worker does, without a shell."""
+    for cell in cells:
+        exec(_compile(cell["source"], f"<cell {cell['id']}>"), namespace)
+
+
 def main(job_path: str) -> dict[str, float]:
     """Run the job (assignment, seed, cells) and return each step's seconds."""
     with open(job_path, encoding="utf-8") as opened:
@@ -39,8 +45,7 @@ def main(job_path: str) -> dict[str, float]:
     timings = {"start_up_s": time.monotonic() - STARTED}
     last = time.monotonic()
     namespace: dict = {"__name__": "__main__"}
-    for cell in job["cells"]:
-        exec(_compile(cell["source"], f"<cell {cell['id']}>"), namespace)
+    execute_cells(job["cells"], namespace)
     timings["cells_s"] = time.monotonic() - last
     for exercise in assignment.exercises:
         last = time.monotonic()

@@ -94,6 +94,7 @@ def _timing_fit() -> list[dict[str, Any]]:
 
 def train(assignment_id: str, variant: str) -> dict[str, Any]:
     """Train once with the reference's training function and ours or the public model."""
+    from bench.plain import execute_cells
     from graders.assignments import get_assignment
     from graders.checks.run import OK, observe_exercise
     from graders.determinism import SEED, seed_everything
@@ -103,8 +104,7 @@ def train(assignment_id: str, variant: str) -> dict[str, Any]:
     submission = load_submission(ROOT / "solutions" / assignment.notebook, assignment_id)
     seed_everything(SEED)
     namespace: dict[str, Any] = {"__name__": "__main__"}
-    for cell in submission.cells:
-        exec(compile(cell.source, f"<cell {cell.id}>", "exec"), namespace)
+    execute_cells([{"id": cell.id, "source": cell.source} for cell in submission.cells], namespace)
     if variant == "public":
         namespace[FACTORIES[assignment_id]] = lambda: public_model(assignment_id)
     fits = _timing_fit()
