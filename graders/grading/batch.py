@@ -14,6 +14,7 @@ import json
 import re
 import tempfile
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +32,7 @@ def grade_source(name: str, data: bytes | None, limits: Limits, expected: str | 
         if data is not None:
             path.write_bytes(data)
         result = grade_notebook(path, limits.timeout_s, memory_mb=limits.memory_mb,
-                                expected=expected)
+                                expected=expected, concurrent=limits.concurrent)
     record = result.to_json()
     record["notebook"] = name
     return record
@@ -76,12 +77,27 @@ def _local(workers: int) -> Callable[[list[tuple]], Iterator[dict]]:
     return run
 
 
+def _threads_per_host(client: Any) -> int:
+    """How many submissions a host of the cluster grades at once: the most Dask worker
+    threads on one host (each grades one submission at a time)."""
+    per_host: dict[str, int] = {}
+    for worker in client.scheduler_info()["workers"].values():
+        host = str(worker.get("host"))
+        per_host[host] = per_host.get(host, 0) + int(worker.get("nthreads", 1))
+    return max(per_host.values(), default=1)
+
+
 def _dask(address: str) -> Callable[[list[tuple]], Iterator[dict]]:
     def run(calls: list[tuple]) -> Iterator[dict]:
         from distributed import Client, as_completed
 
         with Client(address) as client:
-            futures = [client.submit(grade_source, *call, pure=False) for call in calls]
+            at_once = _threads_per_host(client)
+            futures = [
+                client.submit(grade_source, name, data, replace(limits, concurrent=at_once),
+                              expected, pure=False)
+                for name, data, limits, expected in calls
+            ]
             try:
                 for future in as_completed(futures):
                     yield future.result()
@@ -116,6 +132,9 @@ def run_batch(
         calls.append((str(path), data, limits, expected))
     progress = Progress(len(paths), len(records))
     runner = _dask(scheduler) if scheduler else _local(max(1, workers))
+    if not scheduler:  # each of the workers gets its share of the cores
+        calls = [(name, data, replace(limits, concurrent=max(1, workers)), expected)
+                 for name, data, limits, expected in calls]
     try:
         for record in runner(calls):
             key, sha256 = pending[record["notebook"]]

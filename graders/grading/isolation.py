@@ -1,28 +1,54 @@
 """Confining the worker before any learner code runs: network, file system, user, limits.
 
-As root (the usual case for a grading machine or CI), the worker moves into a network
-namespace of its own (no interface but a down loopback) and a mount namespace where the
-whole file system is read-only except fresh size-capped tmpfs folders on /tmp, /var/tmp
-and /dev/shm; the shared dataset caches are bind-mounted read-only into it; then it sets
-hard resource limits and becomes a user id of its own (no passwd entry, no groups, no new
-privileges). Without root it keeps the same user and blocks sockets in-process.
+``choose_sandbox`` picks the strongest sandbox the grader's privileges allow:
+
+* ``namespaces`` (root with CAP_SYS_ADMIN, the usual grading machine or CI): the worker
+  moves into a network namespace of its own (no interface but a down loopback) and a mount
+  namespace where the whole file system is read-only except fresh size-capped tmpfs folders
+  on /tmp, /var/tmp and /dev/shm; the shared dataset caches are bind-mounted read-only into
+  it; then it sets hard resource limits and becomes a user id of its own (no passwd entry,
+  no groups, no new privileges).
+* ``user namespace`` (root without CAP_SYS_ADMIN, as in a default container): the same,
+  inside a user namespace whose map (root and the worker's own user id) the worker's helper
+  child writes with CAP_SETUID/CAP_SETGID.
+* ``bubblewrap`` (an ordinary user, where the kernel allows unprivileged user namespaces):
+  the grader starts the worker under ``bwrap`` (``command``): network, mount, PID and IPC
+  namespaces of its own, the same read-only view with tmpfs folders.
+* ``user id`` (CAP_SETUID but no user namespaces): only a user id of its own, and sockets
+  blocked in-process.
+* ``none``: the grader's own user, sockets blocked in-process.
+
 ``confine`` returns which of these applied, for the report.
 """
 
 from __future__ import annotations
 
 import ctypes
+import functools
 import os
 import resource
+import shutil
 import signal
+import subprocess
 from pathlib import Path
 from typing import Any
 
-CLONE_NEWNS, CLONE_NEWNET = 0x00020000, 0x40000000
+CLONE_NEWNS, CLONE_NEWNET, CLONE_NEWUSER = 0x00020000, 0x40000000, 0x10000000
 MS_RDONLY, MS_NOSUID, MS_NODEV, MS_REMOUNT = 1, 2, 4, 32
 MS_BIND, MS_REC, MS_PRIVATE = 4096, 16384, 1 << 18
 PR_SET_PDEATHSIG, PR_SET_NO_NEW_PRIVS = 1, 38
 SYS_MOUNT_SETATTR, AT_RECURSIVE, MOUNT_ATTR_RDONLY = 442, 0x8000, 0x1
+
+CAP_SETGID, CAP_SETUID = 6, 7
+
+#: The sandboxes, strongest first (the plan's "sandbox").
+NAMESPACES, USER_NAMESPACE, BUBBLEWRAP, USER_ID, NONE = (
+    "namespaces", "user namespace", "bubblewrap", "user id", "none"
+)
+#: The sandboxes that give the worker its own file system view (WORKDIR, CACHE).
+OWN_VIEW = (NAMESPACES, USER_NAMESPACE, BUBBLEWRAP)
+#: The sandboxes that give the worker a user id of its own.
+OWN_USER = (NAMESPACES, USER_NAMESPACE, USER_ID)
 
 #: Inside the namespace: the learner's working folder and the read-only dataset caches.
 WORKDIR = "/tmp/submission"
@@ -99,12 +125,126 @@ def _reveal(paths: list[str]) -> None:
             _bind_read_only(fd, real)
 
 
-def namespaces_work() -> bool:
-    """Whether this process may make network and mount namespaces (tried in a child)."""
+def _probe(step: Any, *args: Any) -> bool:
+    """Whether step(*args) succeeds in a child process (namespaces are never undone)."""
     pid = os.fork()
     if pid == 0:
-        os._exit(0 if _libc.unshare(CLONE_NEWNS | CLONE_NEWNET) == 0 else 1)
+        try:
+            step(*args)
+            os._exit(0)
+        except BaseException:
+            os._exit(1)
     return os.waitpid(pid, 0)[1] == 0
+
+
+def namespaces_work() -> bool:
+    """Whether this process may make network and mount namespaces (tried in a child)."""
+    return _probe(_call, "unshare", CLONE_NEWNS | CLONE_NEWNET)
+
+
+def _has_capabilities(*bits: int) -> bool:
+    """Whether this process has every one of the capabilities (numbers) in effect."""
+    status = Path("/proc/self/status").read_text()
+    line = next(ln for ln in status.splitlines() if ln.startswith("CapEff:"))
+    effective = int(line.split()[1], 16)
+    return all(effective >> bit & 1 for bit in bits)
+
+
+def _enter_user_namespace(uid: int) -> None:
+    """Move into a new user namespace where root and uid are themselves: a child that stays
+    outside (and keeps CAP_SETUID and CAP_SETGID there) writes the map."""
+    ready_read, ready_write = os.pipe()
+    parent = os.getpid()
+    child = os.fork()
+    if child == 0:
+        os.close(ready_write)
+        os.read(ready_read, 1)
+        try:
+            for name in ("uid_map", "gid_map"):
+                Path(f"/proc/{parent}/{name}").write_text(f"0 0 1\n{uid} {uid} 1\n")
+        except OSError:
+            os._exit(1)
+        os._exit(0)
+    os.close(ready_read)
+    try:
+        _call("unshare", CLONE_NEWUSER)
+    finally:
+        os.write(ready_write, b"x")
+        os.close(ready_write)
+        written = os.waitpid(child, 0)[1] == 0
+    if not written:
+        raise ConfinementError("the user namespace's map could not be written")
+
+
+def _user_namespace_then_namespaces(uid: int) -> None:
+    _enter_user_namespace(uid)
+    _call("unshare", CLONE_NEWNS | CLONE_NEWNET)
+
+
+def user_namespace_works(uid: int) -> bool:
+    """Whether this process may make a user namespace that maps uid, and network and mount
+    namespaces in it (tried in a child)."""
+    return _has_capabilities(CAP_SETUID, CAP_SETGID) and _probe(
+        _user_namespace_then_namespaces, uid
+    )
+
+
+@functools.cache
+def _bwrap() -> tuple[str, ...] | None:
+    """bwrap and its options common to every run, or None where it cannot sandbox here."""
+    path = shutil.which("bwrap")
+    if path is None:
+        return None
+    base = [path, "--unshare-all", "--unshare-user", "--die-with-parent"]
+    try:
+        usage = subprocess.run([path, "--help"], capture_output=True, text=True).stdout
+        if "--disable-userns" in usage:  # bubblewrap 0.8: no nested user namespaces
+            base.append("--disable-userns")
+        tried = subprocess.run([*base, "--ro-bind", "/", "/", "--proc", "/proc", "--dev",
+                                "/dev", "true"], capture_output=True, timeout=30)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return tuple(base) if tried.returncode == 0 else None
+
+
+def bubblewrap_works() -> bool:
+    """Whether bwrap is installed and may make its namespaces for this user."""
+    return _bwrap() is not None
+
+
+def blocked(paths: list[str]) -> list[str]:
+    """The paths another user could not reach (a folder above them is closed to others)."""
+    return [path for path in paths if os.path.exists(path) and _blocker(path) is not None]
+
+
+def choose_sandbox(uid: int, needed: list[str]) -> str:
+    """The strongest sandbox this process can give a worker (see the module's docstring);
+    needed are the paths the worker reads (the interpreter, the course, the caches)."""
+    if os.geteuid() == 0 and namespaces_work():
+        return NAMESPACES
+    if user_namespace_works(uid):
+        return USER_NAMESPACE
+    if bubblewrap_works():
+        return BUBBLEWRAP
+    if _has_capabilities(CAP_SETUID, CAP_SETGID) and not blocked(needed):
+        return USER_ID
+    return NONE
+
+
+def command(plan: dict[str, Any], argv: list[str]) -> list[str]:
+    """The command that starts argv in the plan's sandbox (bwrap's, for bubblewrap)."""
+    if plan["sandbox"] != BUBBLEWRAP:
+        return argv
+    base = _bwrap() or ("bwrap",)  # cached: it worked when the sandbox was chosen
+    size = str(plan["disk_mb"] * 2**20)
+    wrapped = [*base, "--ro-bind", "/", "/", "--proc", "/proc", "--dev", "/dev"]
+    for folder in WRITABLE:
+        wrapped += ["--size", size, "--perms", "1777", "--tmpfs", folder]
+    wrapped += ["--dir", WORKDIR, "--dir", f"{CACHE}/keras"]
+    for name, source in plan["caches"].items():
+        if os.path.isdir(source):
+            wrapped += ["--ro-bind", source, f"{CACHE}/{name}"]
+    return [*wrapped, "--chdir", WORKDIR, "--", *argv]
 
 
 def _bind_read_only(fd: int, target: str) -> None:
@@ -181,42 +321,74 @@ def _block_sockets() -> None:
     socket.socket.__init__ = refuse  # type: ignore[method-assign]
 
 
+_FILES_OWN_VIEW = "read-only file system but tmpfs /tmp, /var/tmp, /dev/shm ({disk} MiB each)"
+_BLOCKED = "blocked in-process (sockets refused; not enforced by the OS)"
+
+
+def _applied(plan: dict[str, Any]) -> dict[str, str]:
+    """What the plan's sandbox gives, in words, for the result."""
+    sandbox, view = plan["sandbox"], _FILES_OWN_VIEW.format(disk=plan["disk_mb"])
+    if sandbox in (NAMESPACES, USER_NAMESPACE):
+        applied = {"network": "network namespace (no interfaces)",
+                   "files": f"a user id of its own; {view}",
+                   "processes": "every process of its user id is killed when it ends"}
+    elif sandbox == BUBBLEWRAP:
+        applied = {"network": "network namespace (no interfaces)",
+                   "files": f"the grader's user in a user namespace (bubblewrap); {view}",
+                   "processes": "a PID namespace of its own: nothing it starts outlives it"}
+    elif sandbox == USER_ID:
+        applied = {"network": _BLOCKED,
+                   "files": "a user id of its own (it may write where every user may, such "
+                   "as /tmp; no user namespaces here)",
+                   "processes": "every process of its user id is killed when it ends"}
+    else:
+        applied = {"network": _BLOCKED,
+                   "files": "same user as the grader (write access not restricted)",
+                   "processes": "its process group and children are killed when it ends"}
+    return {"sandbox": sandbox, **applied}
+
+
 def confine(plan: dict[str, Any]) -> dict[str, str]:
     """Apply the plan (from the grader's job) to this process; returns what applied."""
-    root = os.geteuid() == 0 and plan.get("uid") is not None
-    if root:
+    sandbox = plan["sandbox"]
+    if sandbox in (NAMESPACES, USER_NAMESPACE):
+        if sandbox == USER_NAMESPACE:
+            _enter_user_namespace(plan["uid"])
         _namespaces(plan)
         _limits(plan)
         os.chdir(WORKDIR)
         _drop_privileges(plan["uid"])
-        applied = {
-            "network": "network namespace (no interfaces)",
-            "files": "a user id of its own; read-only file system but tmpfs /tmp, /var/tmp, "
-            f"/dev/shm ({plan['disk_mb']} MiB each)",
-        }
+    elif sandbox == BUBBLEWRAP:  # bwrap made the namespaces and the working folder
+        _limits(plan)
+    elif sandbox == USER_ID:
+        _limits(plan)
+        os.chown(plan["workdir"], plan["uid"], plan["uid"])
+        os.chdir(plan["workdir"])
+        _drop_privileges(plan["uid"])
+        _block_sockets()
     else:
         _limits(plan)
         os.chdir(plan["workdir"])
         _block_sockets()
-        applied = {
-            "network": "blocked in-process (sockets refused; not enforced by the OS)",
-            "files": "same user as the grader (write access not restricted)",
-        }
     _call("prctl", PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-    if os.getppid() != plan["parent"]:
+    # Under bwrap the parent is the sandbox's own init, which dies with the grader.
+    if sandbox != BUBBLEWRAP and os.getppid() != plan["parent"]:
         os._exit(1)  # the grader is already gone
+    applied = _applied(plan)
     applied["memory"] = (
         f"{plan['memory_mb']} MiB: RLIMIT_DATA in the process, resident memory watched by "
         "the grader"
     )
+    applied["cpu"] = plan["cpu"]["describe"]
     return applied
 
 
 def environment(plan: dict[str, Any], seed: int) -> dict[str, str]:
-    """The worker's whole environment: nothing of the grader's but PATH and locale."""
+    """The worker's whole environment: nothing of the grader's but PATH and locale, plus
+    the CPU budget (TensorFlow's and OpenMP's thread counts, read when they start)."""
     keep = ("PATH", "LANG", "LC_ALL", "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
     env = {key: os.environ[key] for key in keep if key in os.environ}
-    if plan.get("uid") is not None:
+    if plan["sandbox"] in OWN_VIEW:
         home = WORKDIR
         env.update(TMPDIR="/tmp", KERAS_HOME=f"{CACHE}/keras", XDG_CACHE_HOME=CACHE)
     else:  # the shared caches are read in place
@@ -234,5 +406,6 @@ def environment(plan: dict[str, Any], seed: int) -> dict[str, str]:
         PYTHONHASHSEED=str(seed),
         TF_CPP_MIN_LOG_LEVEL="2",
         PYTHONDONTWRITEBYTECODE="1",
+        **plan["cpu"]["environment"],
     )
     return env

@@ -16,6 +16,7 @@ from graders import course
 from graders.checks.run import MISSING, judge_exercise, not_graded
 from graders.determinism import SEED
 from graders.grading import isolation, supervise
+from graders.grading.budget import cpu_budget
 from graders.grading.result import ERROR, GRADED, GradeResult
 from graders.grading.submission import Submission, SubmissionError, load_submission
 
@@ -33,10 +34,12 @@ _SIGNALS = {
 
 @dataclass(frozen=True)
 class Limits:
-    """What one submission may use: wall-clock seconds (None: the assignment's) and memory."""
+    """What one submission may use: wall-clock seconds (None: the assignment's), memory, and
+    how many submissions run at once (each gets that share of the cores: see budget)."""
 
     timeout_s: float | None = None
     memory_mb: int = DEFAULT_MEMORY_MB
+    concurrent: int = 1
 
 
 def grade_notebook(
@@ -45,10 +48,12 @@ def grade_notebook(
     seed: int = SEED,
     memory_mb: int = DEFAULT_MEMORY_MB,
     expected: str | None = None,
+    concurrent: int = 1,
 ) -> GradeResult:
     """Grade the notebook at path; never raises for anything the notebook contains.
 
-    expected, when given, is the assignment id the notebook must be.
+    expected, when given, is the assignment id the notebook must be; concurrent is how many
+    submissions this machine grades at once (for the CPU budget).
     """
     started = time.monotonic()
     try:
@@ -56,7 +61,7 @@ def grade_notebook(
     except SubmissionError as error:
         return _unreadable(path, error, time.monotonic() - started)
     limit = timeout_s if timeout_s is not None else submission.assignment.timeout_s
-    report = _execute(submission, limit, memory_mb, seed)
+    report = _execute(submission, limit, memory_mb, seed, concurrent)
     result = _judge(submission, report)
     result.duration_s = time.monotonic() - started
     timings = report["timings"]
@@ -85,23 +90,36 @@ def _unreadable(path: Path, error: SubmissionError, duration_s: float) -> GradeR
     )
 
 
+def _needed() -> list[str]:
+    """What the worker must read: the interpreter, the virtual environment, the course."""
+    return sorted({sys.prefix, sys.base_prefix, str(course.ROOT)})
+
+
 @functools.cache
-def separate_user_possible() -> bool:
-    """Root runs each worker as a user of its own, in namespaces, where the OS allows it."""
-    return os.geteuid() == 0 and isolation.namespaces_work()
-
-
-def _plan(workdir: str, timeout_s: float, memory_mb: int) -> dict[str, Any]:
+def sandbox() -> str:
+    """The sandbox every worker of this process gets (isolation.choose_sandbox)."""
     from graders.datasets.paths import keras_home, scipy_data_dir
 
+    caches = [str(keras_home() / "datasets"), str(scipy_data_dir())]
+    return isolation.choose_sandbox(supervise.new_uid(), _needed() + caches)
+
+
+def _plan(workdir: str, timeout_s: float, memory_mb: int, concurrent: int) -> dict[str, Any]:
+    from graders.datasets.paths import keras_home, scipy_data_dir
+
+    chosen = sandbox()
+    cpu = cpu_budget(concurrent)
     return {
-        "uid": supervise.new_uid() if separate_user_possible() else None,
+        "sandbox": chosen,
+        "uid": supervise.new_uid() if chosen in isolation.OWN_USER else None,
         "parent": os.getpid(),
-        "reveal": sorted({sys.prefix, sys.base_prefix, str(course.ROOT)}),
+        "reveal": _needed(),
         "workdir": workdir,
         "memory_mb": memory_mb,
         "disk_mb": DISK_MB,
-        "cpu_s": int(timeout_s * (os.cpu_count() or 1) + 30),
+        "cpu_s": int(timeout_s * cpu.cores + 30),
+        "cpu": {"threads": cpu.threads, "environment": cpu.environment(),
+                "describe": cpu.describe()},
         "caches": {
             "keras/datasets": str(keras_home() / "datasets"),
             "scipy-data": str(scipy_data_dir()),
@@ -110,11 +128,11 @@ def _plan(workdir: str, timeout_s: float, memory_mb: int) -> dict[str, Any]:
 
 
 def _execute(
-    submission: Submission, timeout_s: float, memory_mb: int, seed: int
+    submission: Submission, timeout_s: float, memory_mb: int, seed: int, concurrent: int = 1
 ) -> dict[str, Any]:
     """Run the worker on the submission; returns what it reported and why it failed, if it did."""
     with tempfile.TemporaryDirectory(prefix="graders-") as workdir:
-        plan = _plan(workdir, timeout_s, memory_mb)
+        plan = _plan(workdir, timeout_s, memory_mb, concurrent)
         job = {
             "assignment": submission.assignment.id,
             "seed": seed,

@@ -3,8 +3,9 @@
 The grader starts the worker, writes it the job and token, then reads the handover pipe
 and the worker's output (keeping only its head and tail) in two threads, while the calling
 thread enforces the wall-clock limit and the memory limit (the resident memory of every
-process of the worker's user id, or of its process group without root, read from /proc).
-When the worker ends, or is stopped, every process left under its user id is killed.
+process of the worker's user id, or, where it has none of its own, of its process group and
+descendants, read from /proc). When the worker ends, or is stopped, every process left under
+its user id is killed (under bubblewrap, its PID namespace ends with it).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from graders.grading import channel
+from graders.grading import channel, isolation
 
 #: How much of the worker's output is kept: its first and last KEEP bytes.
 KEEP = 32 * 1024
@@ -76,9 +77,37 @@ def _read_channel(stream: Any, token: str, outcome: Outcome) -> None:
         pass
 
 
+def _parents() -> dict[int, int]:
+    """Each process's parent, from /proc."""
+    parents = {}
+    for entry in os.scandir("/proc"):
+        if entry.name.isdigit():
+            try:
+                stat = Path(entry.path, "stat").read_text()
+                parents[int(entry.name)] = int(stat.rsplit(")", 1)[1].split()[1])
+            except (OSError, ValueError, IndexError):
+                continue
+    return parents
+
+
+def _descendants(pid: int) -> set[int]:
+    """pid and every process below it."""
+    children: dict[int, list[int]] = {}
+    for child, parent in _parents().items():
+        children.setdefault(parent, []).append(child)
+    found, todo = set(), [pid]
+    while todo:
+        current = todo.pop()
+        found.add(current)
+        todo += children.get(current, [])
+    return found
+
+
 def _processes(uid: int | None, pgid: int) -> list[tuple[int, int]]:
-    """(pid, resident kB) of each process of the user id (or of the process group)."""
+    """(pid, resident kB) of each process of the user id (or, without one, of the process
+    group pgid and every descendant of its leader)."""
     found = []
+    below = _descendants(pgid) if uid is None else set()
     for entry in os.scandir("/proc"):
         if not entry.name.isdigit():
             continue
@@ -87,7 +116,7 @@ def _processes(uid: int | None, pgid: int) -> list[tuple[int, int]]:
             if uid is not None:
                 mine = f"\nUid:\t{uid}\t" in status
             else:
-                mine = os.getpgid(int(entry.name)) == pgid
+                mine = int(entry.name) in below or os.getpgid(int(entry.name)) == pgid
         except (OSError, ProcessLookupError):
             continue
         if mine:
@@ -97,10 +126,16 @@ def _processes(uid: int | None, pgid: int) -> list[tuple[int, int]]:
 
 
 def _kill_all(process: subprocess.Popen, uid: int | None) -> None:
+    below = [pid for pid, _rss in _processes(None, process.pid)] if uid is None else []
     try:
         os.killpg(process.pid, signal.SIGKILL)
     except ProcessLookupError:
         pass
+    for pid in below:  # what left the process group (without a user id of its own)
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
     if uid is not None:
         for _ in range(50):
             left = _processes(uid, process.pid)
@@ -114,13 +149,21 @@ def _kill_all(process: subprocess.Popen, uid: int | None) -> None:
             time.sleep(0.02)
 
 
+def _exit_code(code: int, sandbox: str) -> int:
+    """The worker's own exit code: bwrap reports a death by signal N as 128 + N."""
+    if sandbox == isolation.BUBBLEWRAP and 128 < code < 128 + signal.NSIG:
+        return -(code - 128)
+    return code
+
+
 def run_worker(request: dict[str, Any], env: dict[str, str], timeout_s: float) -> Outcome:
     """Run the worker on request (job and plan); never raises for what the worker does."""
     plan, token = request["plan"], channel.new_token()
     read_fd, write_fd = os.pipe()
     outcome = Outcome(started=time.monotonic())
+    argv = [sys.executable, "-m", "graders.grading.worker", str(write_fd)]
     process = subprocess.Popen(
-        [sys.executable, "-m", "graders.grading.worker", str(write_fd)],
+        isolation.command(plan, argv),
         cwd="/",
         env=env,
         stdin=subprocess.PIPE,
@@ -156,7 +199,7 @@ def run_worker(request: dict[str, Any], env: dict[str, str], timeout_s: float) -
             break
         time.sleep(POLL_S)
     _kill_all(process, uid)
-    outcome.code = process.wait()
+    outcome.code = _exit_code(process.wait(), plan["sandbox"])
     for reader in readers:
         reader.join(timeout=10)
     outcome.ended = time.monotonic()

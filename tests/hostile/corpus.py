@@ -78,6 +78,21 @@ class Case:
         return target
 
 
+def check(result: dict, case: Case) -> None:
+    """Assert that the result is the one the case expects."""
+    assert result["status"] == case.status, result["message"]
+    assert [t["points"] for t in result["tests"]] == case.points, result["tests"]
+    assert result["score"] == sum(case.points)
+    if case.message is None:
+        assert result["message"] is None
+    else:
+        assert case.message in result["message"]
+    if case.note:
+        assert any(case.note in note for note in result["notes"]), result["notes"]
+    for number, fragment in case.feedback.items():
+        assert fragment in result["tests"][number - 1]["feedback"]
+
+
 FORGE = (
     "import json, os\n"
     "line = json.dumps({'kind': 'observation', 'exercise': 'answer_2', 'observation':"
