@@ -51,16 +51,33 @@ def _fetch(session: nox.Session, paths: list[Path]) -> None:
 NOTEBOOK_ENV = {"MPLBACKEND": "Agg", "TF_FORCE_GPU_ALLOW_GROWTH": "true"}
 
 
+def notebook_workers(parallel: bool = True) -> int:
+    """How many notebooks nbval runs at once: one per core this process may use."""
+    from graders.grading.budget import available_cores
+
+    return available_cores() if parallel else 1
+
+
+def notebook_env(parallel: bool = True) -> dict[str, str]:
+    """NOTEBOOK_ENV plus each kernel's CPU budget: its share of the cores (TensorFlow's
+    intra-op and inter-op threads, OpenMP's), as the grader gives each submission, so
+    notebooks side by side do not fight over the cores with whole-machine thread pools."""
+    from graders.grading.budget import cpu_budget
+
+    return {**NOTEBOOK_ENV, **cpu_budget(notebook_workers(parallel)).environment()}
+
+
 def nbval_command(paths: list[Path], parallel: bool = True) -> list[str]:
     """The pytest command that executes the notebooks headless with nbval.
 
-    parallel runs one notebook per core (pytest-xdist, one worker keeps a whole notebook):
+    parallel runs one notebook per core (pytest-xdist, one worker keeps a whole notebook; run
+    it with notebook_env() for the kernels' thread budget):
     most notebooks leave a core idle (small models, Python-bound steps), so two at a time on
     two cores take about half as long (bench/RESULTS.md, course run time). The latest weeks,
     which train the biggest models, go first so the short ones fill in around them.
     """
     order = sorted(paths, key=lambda p: str(p.relative_to(ROOT)), reverse=True)
-    spread = ["-n", "auto", "--dist", "loadfile"] if parallel else []
+    spread = ["-n", str(notebook_workers()), "--dist", "loadfile"] if parallel else []
     return [
         PY, "-m", "pytest", "--nbval-lax", "-p", "no:cacheprovider", *spread,
         *(str(p.relative_to(ROOT)) for p in order),
@@ -69,7 +86,7 @@ def nbval_command(paths: list[Path], parallel: bool = True) -> list[str]:
 
 def _nbval(session: nox.Session, paths: list[Path]) -> None:
     _fetch(session, paths)
-    session.run(*nbval_command(paths), env=NOTEBOOK_ENV)
+    session.run(*nbval_command(paths), env=notebook_env())
 
 
 @nox.session

@@ -46,7 +46,7 @@ def _run(parallel: bool, folder: Path) -> tuple[float, dict[str, dict[str, Any]]
 
     junit = folder / f"nbval-{'parallel' if parallel else 'serial'}.xml"
     command = [*noxfile.nbval_command(_notebooks(), parallel), f"--junitxml={junit}"]
-    timed = run_timed(command, timeout_s=3 * 3600, **noxfile.NOTEBOOK_ENV)
+    timed = run_timed(command, timeout_s=3 * 3600, **noxfile.notebook_env(parallel))
     return timed.wall_s, _per_notebook(junit)
 
 
