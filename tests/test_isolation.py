@@ -195,3 +195,39 @@ def test_the_result_records_the_cpu_budget_of_two_workers(graded):
     )
     cpu = graded["results"]["good"]["isolation"]["cpu"]
     assert f"({cores} cores, 2 submissions at once)" in cpu
+
+
+def test_the_strongest_sandbox_the_privileges_allow_is_chosen(monkeypatch):
+    from graders.grading import isolation
+
+    facts = {"root": False, "namespaces": False, "userns": False, "bwrap": False,
+             "setuid": False}
+    monkeypatch.setattr(isolation.os, "geteuid", lambda: 0 if facts["root"] else 1000)
+    monkeypatch.setattr(isolation, "namespaces_work", lambda: facts["namespaces"])
+    monkeypatch.setattr(isolation, "user_namespace_works", lambda uid: facts["userns"])
+    monkeypatch.setattr(isolation, "bubblewrap_works", lambda: facts["bwrap"])
+    monkeypatch.setattr(isolation, "_has_capabilities", lambda *bits: facts["setuid"])
+    monkeypatch.setattr(isolation, "blocked", lambda paths: [])
+
+    def chosen(**given):
+        facts.update(given)
+        return isolation.choose_sandbox(1_000_000_001, ["/usr"])
+
+    assert chosen() == isolation.NONE
+    assert chosen(setuid=True) == isolation.USER_ID
+    assert chosen(bwrap=True) == isolation.BUBBLEWRAP
+    assert chosen(userns=True) == isolation.USER_NAMESPACE
+    assert chosen(namespaces=True) == isolation.USER_NAMESPACE  # not root
+    assert chosen(root=True) == isolation.NAMESPACES
+    monkeypatch.setattr(isolation, "blocked", lambda paths: paths)
+    assert chosen(root=False, userns=False, bwrap=False) == isolation.NONE
+
+
+def test_bubblewrap_reports_a_death_by_signal_as_that_signal():
+    import signal
+
+    from graders.grading import isolation, supervise
+
+    assert supervise._exit_code(128 + signal.SIGSEGV, isolation.BUBBLEWRAP) == -signal.SIGSEGV
+    assert supervise._exit_code(7, isolation.BUBBLEWRAP) == 7
+    assert supervise._exit_code(139, isolation.NAMESPACES) == 139
