@@ -159,9 +159,11 @@ def _enter_user_namespace(uid: int) -> None:
     if child == 0:
         os.close(ready_write)
         os.read(ready_read, 1)
-        try:
+        try:  # plain system calls: this child may be forked from a threaded process
             for name in ("uid_map", "gid_map"):
-                Path(f"/proc/{parent}/{name}").write_text(f"0 0 1\n{uid} {uid} 1\n")
+                fd = os.open(f"/proc/{parent}/{name}", os.O_WRONLY)
+                os.write(fd, f"0 0 1\n{uid} {uid} 1\n".encode())
+                os.close(fd)
         except OSError:
             os._exit(1)
         os._exit(0)
