@@ -37,3 +37,7 @@ def test_a_dask_cluster_grades_the_batch(cluster, tmp_path):
         assert (row["status"], row["score"]) == (case.status, sum(case.points))
         assert list(row["tests"].values()) == case.points
         assert (out / row["result"]).exists()
+    # Each of the cluster's 2 single-threaded workers (one host) grades one at a time.
+    good = next(row for row in rows if row["notebook"].endswith("/good.ipynb"))
+    cpu = json.loads((out / good["result"]).read_text())["isolation"]["cpu"]
+    assert "2 submissions at once" in cpu, cpu
