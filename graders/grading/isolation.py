@@ -362,6 +362,9 @@ def confine(plan: dict[str, Any]) -> dict[str, str]:
         _drop_privileges(plan["uid"])
     elif sandbox == BUBBLEWRAP:  # bwrap made the namespaces and the working folder
         _limits(plan)
+        hard = resource.getrlimit(resource.RLIMIT_NPROC)[1]
+        cap = 4096 if hard == resource.RLIM_INFINITY else min(4096, hard)
+        resource.setrlimit(resource.RLIMIT_NPROC, (cap, cap))  # no fork bomb
     elif sandbox == USER_ID:
         _limits(plan)
         os.chown(plan["workdir"], plan["uid"], plan["uid"])
