@@ -80,7 +80,7 @@ def test_each_submission_has_a_readable_report(batch):
     assert "**Score:** 85 / 100" in report
     assert "| \u2718 | 0/15 | answer_2: question 2 (labelling the data) | answer: expected the " \
         "one correct option, but got 'a', which is not it. |" in report
-    assert "Isolation: network:" in report
+    assert "Isolation: sandbox: " in report and "; network: " in report
 
 
 def test_progress_is_printed_as_plain_lines_off_a_terminal(batch):
