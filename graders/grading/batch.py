@@ -94,9 +94,9 @@ def _dask(address: str) -> Callable[[list[tuple]], Iterator[dict]]:
         with Client(address) as client:
             at_once = _threads_per_host(client)
             futures = [
-                client.submit(grade_source, name, data, replace(limits, concurrent=at_once),
-                              expected, pure=False)
-                for name, data, limits, expected in calls
+                client.submit(grade_source, name, data, replace(given, concurrent=at_once),
+                              wanted, pure=False)
+                for name, data, given, wanted in calls
             ]
             try:
                 for future in as_completed(futures):
@@ -133,8 +133,8 @@ def run_batch(
     progress = Progress(len(paths), len(records))
     runner = _dask(scheduler) if scheduler else _local(max(1, workers))
     if not scheduler:  # each of the workers gets its share of the cores
-        calls = [(name, data, replace(limits, concurrent=max(1, workers)), expected)
-                 for name, data, limits, expected in calls]
+        calls = [(name, data, replace(given, concurrent=max(1, workers)), wanted)
+                 for name, data, given, wanted in calls]
     try:
         for record in runner(calls):
             key, sha256 = pending[record["notebook"]]
