@@ -231,3 +231,46 @@ def test_bubblewrap_reports_a_death_by_signal_as_that_signal():
     assert supervise._exit_code(128 + signal.SIGSEGV, isolation.BUBBLEWRAP) == -signal.SIGSEGV
     assert supervise._exit_code(7, isolation.BUBBLEWRAP) == 7
     assert supervise._exit_code(139, isolation.NAMESPACES) == 139
+
+
+def test_with_only_cap_setuid_the_worker_still_gets_a_user_id_of_its_own(tmp_path):
+    """The `user id` sandbox (CAP_SETUID, no user namespaces), applied in a child process:
+    another user, who may write its working folder but not the grader's files, and whose
+    sockets are refused."""
+    require(NO_SYS_ADMIN)  # needs root, as the sandbox does
+    from graders.grading import isolation
+
+    workdir, grader_file = tmp_path / "work", tmp_path / "grader.txt"
+    workdir.mkdir()
+    grader_file.write_text("g")
+    os.chmod(tmp_path, 0o755)
+    plan = {"sandbox": isolation.USER_ID, "uid": 1_000_000_999, "workdir": str(workdir),
+            "memory_mb": 1024, "disk_mb": 16, "cpu_s": 60, "parent": os.getpid(),
+            "cpu": {"describe": "1 thread"}}
+    child = os.fork()
+    if child == 0:
+        failed = 0
+        try:
+            applied = isolation.confine(plan)
+            failed |= (os.getuid() != plan["uid"]) << 0
+            failed |= (applied["sandbox"] != isolation.USER_ID) << 1
+            with open("mine.txt", "w") as handle:  # its working folder
+                handle.write("x")
+            try:
+                with open(grader_file, "a") as handle:
+                    handle.write("x")
+                failed |= 1 << 2
+            except PermissionError:
+                pass
+            try:
+                socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+                failed |= 1 << 3
+            except OSError:
+                pass
+        except BaseException:
+            failed |= 1 << 4
+        os._exit(failed)
+    status = os.waitpid(child, 0)[1]
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert grader_file.read_text() == "g"
+    assert (workdir / "mine.txt").read_text() == "x"
