@@ -165,16 +165,18 @@ thread each on two cores); the course run time of section 3 was measured before 
 
 **What bounds W1 (500 tiny epochs): Keras's per-epoch input pipeline, not the model.** Its
 `train_model` fits a one-weight model on six numbers for 500 epochs. Under cProfile (200
-epochs, one thread), the training steps themselves took 1.1 s of 26 s; `make_iterator`,
+epochs, one thread), the training steps themselves took 1.3 s of 26 s; `make_iterator`,
 called twice per epoch as Keras builds a fresh `tf.data` iterator over the NumPy arrays,
 took 17 s. The same fit fed a `tf.data.Dataset` whose autotuning is off costs 5.4 ms of CPU
 per epoch against 51 ms for the NumPy arrays (24 ms against 335 ms of wall time), and
 creating one such iterator alone costs 0.7 ms against 14 to 17 ms with autotuning on (of
-which only 1.8 ms is CPU: the rest is waiting for tf.data's background threads to start
-and stop). These were measured on the loaded machine (load average 9 to 13), so only the
-ratios mean something; they show that a W1 grading run is a long chain of thread start-ups
-and hand-offs, whose latency grows as soon as the other core is busy, which is why thread
-counts do not change it and two W1 workers stay below 2x. The grader cannot change it
+which only 1.8 ms is CPU: the rest is waiting, most likely on tf.data's background threads
+as they start and stop; not traced further). These were measured on the loaded machine
+(load average 9 to 13), so only the ratios mean something. They make a W1 grading run a
+long chain of small set-ups and hand-offs rather than computation, whose latency grows as
+soon as the other core is busy: that would explain why thread counts did not change W1 and
+why two W1 workers stayed near 1.5x (a hypothesis the quiet re-measurement can confirm).
+The grader cannot change it
 without changing what the learner wrote (`model.fit(xs, ys, epochs=500)` is the course's
 own code); a W1 submission costs about 15 s either way.
 
