@@ -119,10 +119,10 @@ def _test_rows(tests: list[TestSummary]) -> str:
     rows = []
     for n, test in enumerate(tests, start=1):
         rate = test.passed / test.taken if test.taken else 0.0
-        common = test.failures.most_common(1)
-        failure = (
-            f"{escape(common[0][0])} <b>({common[0][1]} of {test.taken})</b>" if common else ""
-        )
+        failure = ""
+        if test.failures:  # the most frequent; of equally frequent ones, the first in order
+            text, count = min(test.failures.items(), key=lambda item: (-item[1], item[0]))
+            failure = f"{escape(text)} <b>({count} of {test.taken})</b>"
         rows.append([
             str(n),
             escape(test.name),
