@@ -48,7 +48,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     grade.add_argument(
         "--out", type=Path, metavar="DIR",
-        help="batch mode: write results/, reports/, gradebook.csv and gradebook.json here",
+        help="batch mode: write results/, reports/, gradebook.csv, .json and .html here",
     )
     grade.add_argument(
         "--workers", type=int, default=1, metavar="N", help="notebooks graded at once (--out)"
@@ -216,7 +216,8 @@ def _grade_batch(args: argparse.Namespace, paths: list[Path], limits: Limits) ->
         return 130
     if args.json:
         print(json.dumps(sorted(records, key=lambda r: r["notebook"]), indent=2))
-    print(f"gradebook: {args.out / 'gradebook.csv'}", file=sys.stderr)
+    print(f"gradebook: {args.out / 'gradebook.csv'}; class report: "
+          f"{args.out / 'gradebook.html'}", file=sys.stderr)
     return 0
 
 
