@@ -206,3 +206,12 @@ def test_resumed_results_of_an_older_version_get_their_html_report(tmp_path, mon
     batch.run_batch([path], out, Limits(), resume=True)
     report = Page((out / "reports" / f"{key}.html").read_text(encoding="utf-8"))
     assert "0 / 100" in report.section_text(None)
+
+
+def test_the_class_report_does_not_depend_on_the_order_results_came_in(graded):
+    from graders.grading.classreport import render_class_report
+
+    records = [json.loads(p.read_text()) for p in sorted((graded / "results").glob("*.json"))]
+    text = (graded / "gradebook.html").read_text(encoding="utf-8")
+    assert render_class_report(records) == text
+    assert render_class_report(records[::-1]) == text
