@@ -189,7 +189,7 @@ def test_an_interrupted_batch_still_writes_the_class_report(tmp_path, monkeypatc
     with pytest.raises(KeyboardInterrupt):
         batch.run_batch(paths, tmp_path / "out", Limits())
     page = Page((tmp_path / "out" / "gradebook.html").read_text(encoding="utf-8"))
-    assert "1 submissions, 1 graded in full" in page.section_text("C1W1_Quiz")
+    assert "1 submission, 1 graded in full" in page.section_text("C1W1_Quiz")
     (link,) = [h for h in _links(page) if h.startswith("reports/")]
     assert (tmp_path / "out" / link).is_file()
 

@@ -97,6 +97,10 @@ def pass_rate_svg(tests: list[TestSummary], salt: str = "pass-rates") -> str:
     return _svg(figure, salt)
 
 
+def _submissions(count: int) -> str:
+    return f"{count} submission{'' if count == 1 else 's'}"
+
+
 def _link(record: dict[str, Any]) -> str:
     href = escape("reports/" + quote(f"{record['key']}.html"))
     return f'<a href="{href}">{escape(str(record["notebook"]))}</a>'
@@ -143,7 +147,7 @@ def _section(assignment: str, title: str, records: list[dict[str, Any]]) -> str:
     parts = [
         f'<section id="{escape(assignment)}">',
         f"<h2>{escape(assignment)}: {escape(title)}</h2>",
-        f'<p class="summary">{len(records)} submissions, {graded} graded in full; '
+        f'<p class="summary">{_submissions(len(records))}, {graded} graded in full; '
         f"mean score {statistics.mean(scores):.1f}, median {statistics.median(scores):g} "
         f"(of {max_score})</p>",
         "<h3>Scores</h3>",
@@ -170,7 +174,7 @@ def render_class_report(records: list[dict[str, Any]]) -> str:
     names = sorted(groups, key=lambda a: (order.get(a, len(order)), a))
     parts = [
         "<h1>Class report</h1>",
-        f'<p class="summary">{len(records)} submissions; the gradebook in '
+        f'<p class="summary">{_submissions(len(records))}; the gradebook in '
         '<a href="gradebook.csv">gradebook.csv</a>.</p>',
     ]
     if len(names) > 1:
