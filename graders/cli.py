@@ -131,8 +131,13 @@ def _gradescope_build(args: argparse.Namespace) -> int:
 
 
 def _gradescope_run(setup: bool) -> int:
-    from graders.gradescope import run
+    from graders.gradescope import CONFIG, ROOT_ENV, autograder_root, run
 
+    config = autograder_root() / "source" / CONFIG
+    if not config.is_file():
+        print(f"graders gradescope: no autograder settings at {config} (this runs inside "
+              f"Gradescope's /autograder, or the folder {ROOT_ENV} names)", file=sys.stderr)
+        return USAGE_ERROR
     if setup:
         return run.setup()
     run.run()

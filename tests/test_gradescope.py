@@ -237,3 +237,11 @@ def test_the_w1_assignment_reference_grades_in_the_autograder(tmp_path):
     _check_format(results)
     assert results["score"] == 100, results["output"]
     assert results["extra_data"]["isolation"]  # the sandbox of `graders grade` applied
+
+
+def test_run_outside_an_autograder_says_so(tmp_path):
+    env = dict(os.environ, GRADERS_AUTOGRADER_ROOT=str(tmp_path))
+    done = run_cli("gradescope", "run", env=env)
+    assert done.returncode == 2
+    assert f"no autograder settings at {tmp_path}/source/graders-autograder.json" in done.stderr
+    assert not (tmp_path / "results").exists()
