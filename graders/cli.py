@@ -26,6 +26,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _parser() -> argparse.ArgumentParser:
     from graders.datasets.cli import add_subparser as add_data
+    from graders.gradescope.cli import add_subparser as add_gradescope
 
     parser = argparse.ArgumentParser(prog="python -m graders", description=__doc__)
     commands = parser.add_subparsers(title="commands")
@@ -72,76 +73,8 @@ def _parser() -> argparse.ArgumentParser:
     release.set_defaults(handler=_release)
 
     add_data(commands)
-    _add_gradescope(commands)
+    add_gradescope(commands)
     return parser
-
-
-def _add_gradescope(commands: argparse._SubParsersAction) -> None:
-    from graders.gradescope.build import VISIBILITIES
-
-    gradescope = commands.add_parser("gradescope", help="build a Gradescope autograder")
-    gradescope.set_defaults(handler=lambda args: _usage(gradescope))
-    actions = gradescope.add_subparsers(title="gradescope commands")
-    build = actions.add_parser("build", help="write the autograder zip of one assignment")
-    build.add_argument("out", type=Path, metavar="OUT.zip")
-    build.add_argument("--assignment", metavar="ID", required=True)
-    build.add_argument("--timeout", type=float, metavar="SECONDS",
-                       help="wall-clock limit per submission (default: the assignment's own)")
-    build.add_argument("--memory", type=int, metavar="MIB", default=None,
-                       help="memory limit per submission in MiB (default: 4096)")
-    build.add_argument("--visibility", choices=VISIBILITIES, default="visible",
-                       help="when learners see the results (default: visible)")
-    build.set_defaults(handler=_gradescope_build)
-    run = actions.add_parser("run", help="(run_autograder) grade /autograder/submission")
-    run.set_defaults(handler=lambda args: _gradescope_run(setup=False))
-    setup = actions.add_parser("setup", help="(setup.sh) fetch datasets, check the install")
-    setup.set_defaults(handler=lambda args: _gradescope_run(setup=True))
-
-
-def _usage(parser: argparse.ArgumentParser) -> int:
-    parser.print_help()
-    return USAGE_ERROR
-
-
-def _gradescope_build(args: argparse.Namespace) -> int:
-    from graders import course
-    from graders.assignments import ASSIGNMENTS
-    from graders.gradescope.build import Settings, build_zip, datasets_of
-    from graders.grading.runner import DEFAULT_MEMORY_MB
-
-    spec = ASSIGNMENTS.get(args.assignment)
-    problem = None
-    if spec is None:
-        problem = f"unknown assignment {args.assignment!r} (known: {', '.join(ASSIGNMENTS)})"
-    elif args.memory is not None and args.memory < 64:
-        problem = "--memory must be at least 64 (MiB)"
-    elif args.out.suffix != ".zip":
-        problem = f"the autograder is a .zip file, not {args.out.name}"
-    if problem:
-        print(f"graders gradescope build: {problem}", file=sys.stderr)
-        return USAGE_ERROR
-    settings = Settings(
-        spec.id, args.timeout, args.memory or DEFAULT_MEMORY_MB, args.visibility,
-        datasets_of(course.ROOT / "notebooks" / spec.notebook),
-    )
-    names = build_zip(settings, args.out)
-    print(f"{args.out}: autograder for {spec.id} ({len(names)} files); upload it as the "
-          "assignment's autograder on Gradescope")
-    return 0
-
-
-def _gradescope_run(setup: bool) -> int:
-    from graders.gradescope import CONFIG, ROOT_ENV, autograder_root, run
-
-    config = autograder_root() / "source" / CONFIG
-    if not config.is_file():
-        print(f"graders gradescope: no autograder settings at {config} (this runs inside "
-              f"Gradescope's /autograder, or the folder {ROOT_ENV} names)", file=sys.stderr)
-        return USAGE_ERROR
-    if setup:
-        return run.setup()
-    run.run()
-    return 0
 
 
 def _notebook_paths(paths: list[Path]) -> list[Path] | str:

@@ -10,6 +10,8 @@ ROOT_ENV = "GRADERS_AUTOGRADER_ROOT"
 DEFAULT_ROOT = "/autograder"
 #: The zip's settings file, in its root (so /autograder/source/ on Gradescope).
 CONFIG = "graders-autograder.json"
+#: Gradescope's visibility settings, for the results and each test.
+VISIBILITIES = ("visible", "after_due_date", "after_published", "hidden")
 
 
 def autograder_root() -> Path:

@@ -17,9 +17,8 @@ from pathlib import Path
 
 from graders import course
 from graders.gradescope import CONFIG
+from graders.grading.runner import DEFAULT_MEMORY_MB
 
-#: Gradescope's visibility settings for results and each test.
-VISIBILITIES = ("visible", "after_due_date", "after_published", "hidden")
 #: The course files the zip carries, relative to the repository (folders: every file).
 COURSE_FILES = ("graders", "notebooks", "data/datasets.json", "requirements.txt",
                 "pyproject.toml", "README.md")
@@ -34,7 +33,7 @@ class Settings:
 
     assignment: str
     timeout_s: float | None = None
-    memory_mb: int = 4096
+    memory_mb: int = DEFAULT_MEMORY_MB
     visibility: str = "visible"
     datasets: tuple[str, ...] = ()
 
