@@ -95,6 +95,10 @@ def lint(session: nox.Session) -> None:
     session.run(PY, "-m", "ruff", "check", ".")
 
 
+#: What the tests session leaves out: the browser tests run in their own session (`browser`).
+TESTS_EXCLUDE = ["--ignore=tests/browser"]
+
+
 @nox.session
 def tests(session: nox.Session) -> None:
     """Unit tests, grading of the reference and student notebooks, release --check.
@@ -103,7 +107,7 @@ def tests(session: nox.Session) -> None:
     """
     session.run(PY, "-m", "graders", "release", "--check")
     _fetch(session, [p for p in _solutions() if _info(p).get("kind") == "assignment"])
-    session.run(PY, "-m", "pytest", *(session.posargs or ["tests"]))
+    session.run(PY, "-m", "pytest", *(session.posargs or ["tests", *TESTS_EXCLUDE]))
 
 
 @nox.session
@@ -137,3 +141,26 @@ def grade(session: nox.Session) -> None:
 def release(session: nox.Session) -> None:
     """Write notebooks/ from solutions/ (`-- --check` only compares)."""
     session.run(PY, "-m", "graders", "release", *session.posargs)
+
+
+# --- browser tests (issue 12): JupyterLab driven by headless Chromium ---------------------
+
+#: Where `nox -s browser` keeps its screenshots (CI artifacts); emptied at each run.
+BROWSER_SCREENSHOTS = ROOT / ".nox" / "browser-screenshots"
+
+
+@nox.session
+def browser(session: nox.Session) -> None:
+    """Run All in a real JupyterLab in headless Chromium, the locks, the rendered results.
+
+    Needs Debian's Chromium (`apt-get install -y chromium`): Playwright drives the system
+    browser, it downloads none. Screenshots go to .nox/browser-screenshots/.
+    `nox -s browser -- ARGS` passes ARGS to pytest instead of tests/browser.
+    """
+    import shutil
+
+    shutil.rmtree(BROWSER_SCREENSHOTS, ignore_errors=True)
+    session.run(
+        PY, "-m", "pytest", "-p", "no:cacheprovider", *(session.posargs or ["tests/browser"]),
+        env={"BROWSER_SCREENSHOTS": str(BROWSER_SCREENSHOTS)},
+    )

@@ -1,4 +1,4 @@
-"""Command line: `python -m graders {grade,list,release,data}`."""
+"""Command line: `python -m graders {grade,list,release,data,gradescope}`."""
 
 from __future__ import annotations
 
@@ -26,6 +26,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _parser() -> argparse.ArgumentParser:
     from graders.datasets.cli import add_subparser as add_data
+    from graders.gradescope.cli import add_subparser as add_gradescope
 
     parser = argparse.ArgumentParser(prog="python -m graders", description=__doc__)
     commands = parser.add_subparsers(title="commands")
@@ -48,7 +49,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     grade.add_argument(
         "--out", type=Path, metavar="DIR",
-        help="batch mode: write results/, reports/, gradebook.csv and gradebook.json here",
+        help="batch mode: write results/, reports/, gradebook.csv, .json and .html here",
     )
     grade.add_argument(
         "--workers", type=int, default=1, metavar="N", help="notebooks graded at once (--out)"
@@ -72,6 +73,7 @@ def _parser() -> argparse.ArgumentParser:
     release.set_defaults(handler=_release)
 
     add_data(commands)
+    add_gradescope(commands)
     return parser
 
 
@@ -152,7 +154,8 @@ def _grade_batch(args: argparse.Namespace, paths: list[Path], limits: Limits) ->
         return 130
     if args.json:
         print(json.dumps(sorted(records, key=lambda r: r["notebook"]), indent=2))
-    print(f"gradebook: {args.out / 'gradebook.csv'}", file=sys.stderr)
+    print(f"gradebook: {args.out / 'gradebook.csv'}; class report: "
+          f"{args.out / 'gradebook.html'}", file=sys.stderr)
     return 0
 
 

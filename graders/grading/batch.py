@@ -21,7 +21,7 @@ from typing import Any
 from graders.grading import supervise
 from graders.grading.gradebook import write_atomically, write_gradebook
 from graders.grading.progress import Progress
-from graders.grading.report import render_markdown
+from graders.grading.report import render_html, render_markdown
 from graders.grading.runner import Limits, grade_notebook
 
 
@@ -127,6 +127,8 @@ def run_batch(
         previous = _previous(out, key, sha256) if resume else None
         if previous is not None:
             records[key] = previous
+            if not (out / "reports" / f"{key}.html").exists():  # graded by an older version
+                write_atomically(out / "reports" / f"{key}.html", render_html(previous))
             continue
         pending[str(path)] = (key, sha256)
         calls.append((str(path), data, limits, expected))
@@ -140,6 +142,7 @@ def run_batch(
             key, sha256 = pending[record["notebook"]]
             record.update(key=key, sha256=sha256)
             write_atomically(out / "reports" / f"{key}.md", render_markdown(record))
+            write_atomically(out / "reports" / f"{key}.html", render_html(record))
             write_atomically(out / "results" / f"{key}.json", json.dumps(record, indent=2))
             records[key] = record
             progress.update(record)

@@ -1,4 +1,5 @@
-"""The gradebook of a batch: one row per submission, one column per test, and the total."""
+"""The gradebook of a batch: one row per submission, one column per test, and the total;
+as CSV, JSON and the HTML class report."""
 
 from __future__ import annotations
 
@@ -55,7 +56,9 @@ def rows(records: list[dict[str, Any]]) -> tuple[list[str], list[dict[str, Any]]
 
 
 def write_gradebook(out: Path, records: list[dict[str, Any]]) -> None:
-    """Write gradebook.csv and gradebook.json into out."""
+    """Write gradebook.csv, gradebook.json and the class report gradebook.html into out."""
+    from graders.grading.classreport import render_class_report
+
     tests, table = rows(records)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
@@ -68,3 +71,4 @@ def write_gradebook(out: Path, records: list[dict[str, Any]]) -> None:
     write_atomically(out / "gradebook.csv", buffer.getvalue())
     data = {"columns": [*FIXED, *tests, "message"], "rows": table}
     write_atomically(out / "gradebook.json", json.dumps(data, indent=2) + "\n")
+    write_atomically(out / "gradebook.html", render_class_report(records))

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import textwrap
+from html import escape
 from typing import Any
 
+from graders.grading.htmlpage import page, table
 from graders.grading.result import GRADED, GradeResult
 
 PASS, FAIL = "\u2714", "\u2718"
@@ -54,3 +56,39 @@ def render_markdown(record: dict[str, Any]) -> str:
     if isolation:
         lines += ["", "Isolation: " + "; ".join(f"{k}: {v}" for k, v in isolation.items())]
     return "\n".join(lines) + "\n"
+
+
+def render_html(record: dict[str, Any]) -> str:
+    """The per-submission report as one self-contained HTML page (every value escaped)."""
+    title = f"{record['notebook']}: {record['score']} / {record['max_score']}"
+    parts = [
+        f"<h1>{escape(str(record['notebook']))}</h1>",
+        f"<p><b>Assignment:</b> {escape(str(record.get('assignment') or 'unknown'))}<br>",
+        f"<b>Score:</b> {escape(str(record['score']))} / {escape(str(record['max_score']))}<br>",
+        f"<b>Status:</b> {escape(str(record['status']))}</p>",
+    ]
+    if record.get("message"):
+        parts.append(f"<blockquote>{escape(str(record['message']))}</blockquote>")
+    if record.get("notes"):
+        notes = "".join(f"<li>{escape(str(note))}</li>" for note in record["notes"])
+        parts.append(f"<h2>Notes</h2><ul>{notes}</ul>")
+    rows, classes = [], []
+    for test in record.get("tests", []):
+        passed = bool(test["passed"])
+        mark = f'<span class="{"pass" if passed else "fail"}">{PASS if passed else FAIL}</span>'
+        rows.append([
+            mark,
+            f"{escape(str(test['points']))}/{escape(str(test['max_points']))}",
+            escape(str(test["name"])),
+            escape(str(test["feedback"])),
+        ])
+        classes.append("" if passed else "error")
+    parts += ["<h2>Tests</h2>", table(["", "points", "test", "feedback"], rows, classes)]
+    isolation = record.get("isolation") or {}
+    if isolation:
+        items = "".join(
+            f"<li>{escape(str(k))}: {escape(str(v))}</li>" for k, v in isolation.items()
+        )
+        parts.append(f"<h2>Isolation</h2><ul>{items}</ul>")
+    parts.append('<p><a href="../gradebook.html">Back to the class report</a></p>')
+    return page(title, "\n".join(parts))

@@ -1,0 +1,79 @@
+"""The ``gradescope`` command: ``build`` writes an assignment's autograder zip; ``run``
+and ``setup`` are what that zip's run_autograder and setup.sh start."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from graders.cli import USAGE_ERROR
+from graders.gradescope import CONFIG, ROOT_ENV, VISIBILITIES, autograder_root
+
+
+def add_subparser(commands: Any) -> None:
+    """Add the ``gradescope`` command (build, run, setup) to the main CLI's sub-parsers."""
+    gradescope = commands.add_parser("gradescope", help="build a Gradescope autograder")
+    gradescope.set_defaults(handler=lambda args: _usage(gradescope))
+    actions = gradescope.add_subparsers(title="gradescope commands")
+    build = actions.add_parser("build", help="write the autograder zip of one assignment")
+    build.add_argument("out", type=Path, metavar="OUT.zip")
+    build.add_argument("--assignment", metavar="ID", required=True)
+    build.add_argument("--timeout", type=float, metavar="SECONDS",
+                       help="wall-clock limit per submission (default: the assignment's own)")
+    build.add_argument("--memory", type=int, metavar="MIB", default=None,
+                       help="memory limit per submission in MiB (default: 4096)")
+    build.add_argument("--visibility", choices=VISIBILITIES, default="visible",
+                       help="when learners see the results (default: visible)")
+    build.set_defaults(handler=_gradescope_build)
+    run = actions.add_parser("run", help="(run_autograder) grade /autograder/submission")
+    run.set_defaults(handler=lambda args: _gradescope_run(setup=False))
+    setup = actions.add_parser("setup", help="(setup.sh) fetch datasets, check the install")
+    setup.set_defaults(handler=lambda args: _gradescope_run(setup=True))
+
+
+def _usage(parser: argparse.ArgumentParser) -> int:
+    parser.print_help()
+    return USAGE_ERROR
+
+
+def _gradescope_build(args: argparse.Namespace) -> int:
+    from graders import course
+    from graders.assignments import ASSIGNMENTS
+    from graders.gradescope.build import Settings, build_zip, datasets_of
+    from graders.grading.runner import DEFAULT_MEMORY_MB
+
+    spec = ASSIGNMENTS.get(args.assignment)
+    problem = None
+    if spec is None:
+        problem = f"unknown assignment {args.assignment!r} (known: {', '.join(ASSIGNMENTS)})"
+    elif args.memory is not None and args.memory < 64:
+        problem = "--memory must be at least 64 (MiB)"
+    elif args.out.suffix != ".zip":
+        problem = f"the autograder is a .zip file, not {args.out.name}"
+    if problem:
+        print(f"graders gradescope build: {problem}", file=sys.stderr)
+        return USAGE_ERROR
+    settings = Settings(
+        spec.id, args.timeout, args.memory or DEFAULT_MEMORY_MB, args.visibility,
+        datasets_of(course.ROOT / "notebooks" / spec.notebook),
+    )
+    names = build_zip(settings, args.out)
+    print(f"{args.out}: autograder for {spec.id} ({len(names)} files); upload it as the "
+          "assignment's autograder on Gradescope")
+    return 0
+
+
+def _gradescope_run(setup: bool) -> int:
+    from graders.gradescope import run
+
+    config = autograder_root() / "source" / CONFIG
+    if not config.is_file():
+        print(f"graders gradescope: no autograder settings at {config} (this runs inside "
+              f"Gradescope's /autograder, or the folder {ROOT_ENV} names)", file=sys.stderr)
+        return USAGE_ERROR
+    if setup:
+        return run.setup()
+    run.run()
+    return 0

@@ -1,0 +1,198 @@
+"""The class report of a batch, gradebook.html: per assignment the score histogram, each
+test's pass rate and most frequent failure, and a row per submission linking its report.
+
+One self-contained file: the plots are inline SVG drawn by matplotlib, every value that
+comes from a submission is escaped, and nothing is loaded from anywhere.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import statistics
+from collections import Counter
+from dataclasses import dataclass, field
+from html import escape
+from typing import Any
+from urllib.parse import quote
+
+from graders.grading.htmlpage import page, table
+
+UNIDENTIFIED = "unidentified"
+
+
+@dataclass
+class TestSummary:
+    """How one test went across a class."""
+
+    name: str
+    max_points: int
+    passed: int = 0
+    failures: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def taken(self) -> int:
+        """Submissions that have this test."""
+        return self.passed + sum(self.failures.values())
+
+
+def summarize_tests(records: list[dict[str, Any]]) -> list[TestSummary]:
+    """Each test of these records (in order of first appearance), its passes and failures."""
+    tests: dict[str, TestSummary] = {}
+    for record in records:
+        for test in record.get("tests", []):
+            name = str(test["name"])
+            summary = tests.setdefault(name, TestSummary(name, int(test["max_points"])))
+            if test["passed"]:
+                summary.passed += 1
+            else:
+                summary.failures[str(test["feedback"])] += 1
+    return list(tests.values())
+
+
+def _svg(figure: Any, salt: str) -> str:
+    """The figure as an <svg> element to inline: no XML prolog, no metadata, and ids made
+    from salt (one per figure of a page, so that they neither change nor collide)."""
+    import matplotlib
+
+    buffer = io.StringIO()
+    with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": salt}):
+        figure.savefig(buffer, format="svg", bbox_inches="tight",
+                       metadata={"Date": None, "Creator": None, "Format": None, "Type": None})
+    text = buffer.getvalue()
+    text = text[text.index("<svg"):]
+    # matplotlib numbers its groups per figure (figure_1, axes_1...): prefix every id, and
+    # every reference to one, with the salt so that two figures on a page never share one.
+    text = re.sub(r'\bid="([^"]+)"', lambda m: f'id="{salt}-{m[1]}"', text)
+    return re.sub(r'(href="|url\()#([^")]+)', lambda m: f"{m[1]}#{salt}-{m[2]}", text)
+
+
+def histogram_svg(scores: list[float], max_score: int, salt: str = "histogram") -> str:
+    """A histogram of scores from 0 to max_score (ten bins), as inline SVG."""
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(6, 2.6))
+    axes = figure.subplots()
+    top = max(max_score, 1)
+    axes.hist(scores, bins=10, range=(0, top), color="#4c72b0", edgecolor="white")
+    axes.set_xlim(0, top)
+    axes.set_xlabel(f"score (of {max_score})")
+    axes.set_ylabel("submissions")
+    axes.yaxis.get_major_locator().set_params(integer=True)
+    return _svg(figure, salt)
+
+
+def pass_rate_svg(tests: list[TestSummary], salt: str = "pass-rates") -> str:
+    """One horizontal bar per test: the share of submissions that passed it, as inline SVG."""
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(6, 0.3 * len(tests) + 0.8))
+    axes = figure.subplots()
+    labels = [f"test {n}" for n in range(1, len(tests) + 1)]
+    rates = [100 * t.passed / t.taken if t.taken else 0 for t in tests]
+    axes.barh(labels, rates, color="#55a868")
+    axes.invert_yaxis()
+    axes.set_xlim(0, 100)
+    axes.set_xlabel("passed (% of submissions)")
+    return _svg(figure, salt)
+
+
+def _submissions(count: int) -> str:
+    return f"{count} submission{'' if count == 1 else 's'}"
+
+
+def _link(record: dict[str, Any]) -> str:
+    href = escape("reports/" + quote(f"{record['key']}.html"))
+    return f'<a href="{href}">{escape(str(record["notebook"]))}</a>'
+
+
+def _submission_rows(records: list[dict[str, Any]]) -> str:
+    rows, classes = [], []
+    for record in sorted(records, key=lambda r: str(r["notebook"])):
+        rows.append([
+            _link(record),
+            escape(str(record["status"])),
+            f"{escape(str(record['score']))} / {escape(str(record['max_score']))}",
+            escape(str(record.get("message") or "")),
+        ])
+        classes.append("error" if record["status"] != "graded" else "")
+    return table(["notebook", "status", "score", "message"], rows, classes)
+
+
+def _test_rows(tests: list[TestSummary]) -> str:
+    rows = []
+    for n, test in enumerate(tests, start=1):
+        rate = test.passed / test.taken if test.taken else 0.0
+        failure = ""
+        if test.failures:  # the most frequent; of equally frequent ones, the first in order
+            text, count = min(test.failures.items(), key=lambda item: (-item[1], item[0]))
+            failure = f"{escape(text)} <b>({count} of {test.taken})</b>"
+        rows.append([
+            str(n),
+            escape(test.name),
+            str(test.max_points),
+            f'{test.passed} / {test.taken} ({rate:.0%}) '
+            f'<span class="bar"><span style="width: {rate:.0%}"></span></span>',
+            failure,
+        ])
+    head = ["#", "test", "points", "passed", "most frequent failure feedback (count)"]
+    return table(head, rows)
+
+
+def _section(assignment: str, title: str, records: list[dict[str, Any]]) -> str:
+    scores = [float(r["score"]) for r in records]
+    max_score = max(int(r["max_score"]) for r in records)
+    graded = sum(r["status"] == "graded" for r in records)
+    tests = summarize_tests(records)
+    parts = [
+        f'<section id="{escape(assignment)}">',
+        f"<h2>{escape(assignment)}: {escape(title)}</h2>",
+        f'<p class="summary">{_submissions(len(records))}, {graded} graded in full; '
+        f"mean score {statistics.mean(scores):.1f}, median {statistics.median(scores):g} "
+        f"(of {max_score})</p>",
+        "<h3>Scores</h3>",
+        f"<figure>{histogram_svg(scores, max_score, assignment + '-scores')}</figure>",
+    ]
+    if tests:
+        parts += [
+            "<h3>Tests</h3>",
+            f"<figure>{pass_rate_svg(tests, assignment + '-tests')}</figure>",
+            _test_rows(tests),
+        ]
+    parts += ["<h3>Submissions</h3>", _submission_rows(records), "</section>"]
+    return "\n".join(parts)
+
+
+def render_class_report(records: list[dict[str, Any]]) -> str:
+    """gradebook.html for a batch's records (result JSON plus 'key'), grouped by assignment."""
+    from graders.assignments import ASSIGNMENTS
+
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for record in records:
+        groups.setdefault(record.get("assignment") or UNIDENTIFIED, []).append(record)
+    order = {name: n for n, name in enumerate(ASSIGNMENTS)}
+    names = sorted(groups, key=lambda a: (order.get(a, len(order)), a))
+    parts = [
+        "<h1>Class report</h1>",
+        f'<p class="summary">{_submissions(len(records))}; the gradebook in '
+        '<a href="gradebook.csv">gradebook.csv</a>.</p>',
+    ]
+    if len(names) > 1:
+        items = "".join(
+            f'<li><a href="#{escape(n)}">{escape(n)}</a> ({len(groups[n])})</li>' for n in names
+        )
+        parts.append(f"<ul>{items}</ul>")
+    for name in names:
+        if name == UNIDENTIFIED:
+            parts += [
+                f'<section id="{UNIDENTIFIED}">',
+                "<h2>Submissions of no known assignment</h2>",
+                _submission_rows(groups[name]),
+                "</section>",
+            ]
+        else:
+            spec = ASSIGNMENTS.get(name)
+            parts.append(_section(name, spec.title if spec else "", groups[name]))
+    if not records:
+        parts.append("<p>No submissions.</p>")
+    return page("Class report", "\n".join(parts))
