@@ -23,8 +23,10 @@ crossentropy (string, function or Loss object) and the metric logged as "accurac
 units and the number of blocks are free, up to 10 times the reference's parameters
 (PARAMS_CAP), so that grading stays within its time limit: a model at the cap (the reference
 with Dense(1280), 3,475,370 parameters) trained by the reference's train_convolutional_model
-with the grader's observer and seed: see CAP_RUN. The reference's own count is shown as
-information in the feedback, with the first layer whose count differs.
+with the grader's observer and seed stopped on epoch 4 (accuracy 0.9962) after 340 s,
+measured on this 2-core machine loaded by other jobs (load average 9.4 before, 13.8 after;
+nice 10) on 2026-12-02: inside the 900 s limit even so. The reference's own count is shown
+as information in the feedback, with the first layer whose count differs.
 
 ``reshape_and_normalize`` is called twice, on the 60,000 training images and on the 10,000
 test images, so that a size written into the code (``reshape(60000, 28, 28, 1)``) or images
@@ -66,8 +68,6 @@ REFERENCE = [
 PARAMS = sum(params for _, params in REFERENCE)
 #: The most parameters a model may have: 10 times the reference (see the module docstring).
 PARAMS_CAP = 10 * PARAMS
-#: A model at the cap trained as the grader does (measured on a loaded machine).
-CAP_RUN = "not measured yet"
 #: How many real test images the model is tried on.
 BATCH = 32
 #: The epoch on which the reference reaches 99.5% (CPU, op determinism), by seed.
@@ -118,15 +118,18 @@ def _describe_reshaped(images: Any, result: Any) -> dict[str, Any]:
     return described
 
 
-def _on_every_input(obs: dict[str, Any], judge: Any) -> Verdict:
+def _on_every_input(obs: dict[str, Any], judge: Any, errors_count: bool = True) -> Verdict:
     """judge applied to each run of reshape_and_normalize; when only a later input fails,
-    the feedback says it worked on the first and how to read the size from the images."""
+    the feedback says it worked on the first and how to read the size from the images.
+    With errors_count False, a later input that raised is left to the other check."""
     runs = obs["runs"]
     first = judge(runs[0])
     if not first.passed:
         return first
     for run in runs[1:]:
         if "error" in run:
+            if not errors_count:
+                continue
             verdict = Verdict(False, run["error"])
         else:
             verdict = judge(run)
@@ -171,7 +174,7 @@ def _reshaped(obs: dict[str, Any]) -> Verdict:
 
 
 def _normalized(obs: dict[str, Any]) -> Verdict:
-    return _on_every_input(obs, _normalized_one)
+    return _on_every_input(obs, _normalized_one, errors_count=False)
 
 
 # ----------------------------------------------------------------- EarlyStoppingCallback
