@@ -141,3 +141,15 @@ def test_a_right_callback_passes_all_three_and_a_wrong_threshold_fails_below():
     assert "accuracy = 0.97 (threshold 0.98): expected training left running" in (
         results[BELOW][1]
     )
+
+
+def test_none_given_where_none_is_the_default_is_not_blamed():
+    namespace = learner_namespace(
+        "def train(images, labels):\n"
+        "    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])\n"
+        "    model.compile(optimizer='sgd', loss='mse')\n"
+        "    return model.fit(images, labels, epochs=1, validation_data=None, verbose=0)\n"
+    )
+    message = error_of(namespace["train"], np.zeros((4, 3)), np.zeros(4))
+    assert "received None" not in message
+    assert message.startswith("`train` raised ValueError") and "line 4)" in message
