@@ -67,8 +67,8 @@ def test_a_name_from_a_cell_the_grader_does_not_run(monkeypatch):
     namespace = learner_namespace("def train():\n    return training_images.shape\n")
     assert error_of(namespace["train"]).endswith(
         "(in cell ex-learner, line 2). `training_images` is defined in cell load-data, which "
-        "the grader does not run: graded cells must be self-contained (define it inside your "
-        "function, or call the function that makes it)."
+        "the grader does not run: graded cells must be self-contained (define or import it "
+        "inside your function, or call the function that makes it)."
     )
 
 

@@ -286,8 +286,8 @@ def _hint(error: BaseException, message: str, frames: list) -> str:
         if cell:
             return (
                 f" `{missing}` is defined in cell {cell}, which the grader does not run: "
-                "graded cells must be self-contained (define it inside your function, or "
-                "call the function that makes it)."
+                "graded cells must be self-contained (define or import it inside your "
+                "function, or call the function that makes it)."
             )
     for old, new in _RENAMED_ARGUMENTS.items():
         if f"'{old}'" in message and ("not recognized" in message or "unexpected keyword" in
