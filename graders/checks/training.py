@@ -159,10 +159,11 @@ def expect_reached(
         return fail(f"{metric} of the trained model", "a measurement", "none")
     if measured < threshold - tolerance:
         return fail(
-            f"{metric} of the trained model on the {figures.get('examples', 0):,} training "
-            "examples",
-            f"at least {threshold}" + (f" (less {tolerance} tolerance)" if tolerance else ""),
-            round(measured, 4),
+            f"{metric} on the last epoch",
+            f"at least {threshold}",
+            f"{measured:.4f}, the trained model's accuracy as the grader measured it on the "
+            f"{figures.get('examples', 0):,} training examples (tolerance {tolerance}; the "
+            f"History says {values[-1]:.4f})",
         )
     return ok(f"{metric} {measured:.4f} measured by the grader (the History says "
               f"{values[-1]:.4f} on epoch {len(values)})")
