@@ -47,8 +47,11 @@ MEAN_TOLERANCE = 0.001
 #: Epochs the reference needed to reach 0.999 accuracy, per seed (see the module docstring).
 EPOCHS_PER_SEED = {42: 8, 0: 13, 1: 8, 2: 6, 3: 8, 4: 10}
 #: How far the History's last-epoch accuracy may exceed the trained model's accuracy on the
-#: 80 images, measured by the grader's verifier (see bench/gap.py); one image is 0.0125.
-TOLERANCE = 0.0125
+#: 80 images as the grader's verifier measures it, and how far below the threshold that
+#: measurement may be. The last batches' updates move the model after the epoch's running
+#: accuracy is counted: `python -m bench.gap C1W4` measured gaps of 0, 0, 0.025 and 0 (two
+#: images of 80) for seeds 42, 0, 1 and 2 (History 1.0 each time); twice the largest.
+TOLERANCE = 0.05
 #: The two output/loss pairs that suit 0/1 labels.
 OUTPUTS = {
     (1, "sigmoid"): "binary_crossentropy",
