@@ -31,8 +31,10 @@ LAYERS = ["Flatten", "Dense", "Dense"]
 #: How many real images the model is tried on.
 BATCH = 32
 #: How far the History's last-epoch accuracy may exceed the trained model's accuracy on the
-#: 60,000 training images, measured by the grader's verifier (see bench/gap.py: measured
-#: gaps of the reference are in graders/checks/verification.py's docstring).
+#: 60,000 training images as the grader's verifier measures it, and how far below the
+#: threshold that measurement may be. `python -m bench.gap C1W2` measured History minus
+#: model of -0.004, -0.0033 and -0.0031 for seeds 42, 0 and 1 (the model measures higher
+#: than the epoch's running average); the tolerance leaves room for learners' own models.
 TOLERANCE = 0.01
 
 

@@ -44,8 +44,11 @@ BATCH = 32
 #: The epoch on which the reference reaches 99.5% (CPU, op determinism), by seed.
 EPOCHS_NEEDED = {42: 5, 0: 5, 1: 5, 2: 5, 3: 5}
 #: How far the History's last-epoch accuracy may exceed the trained model's accuracy on the
-#: 60,000 training images, measured by the grader's verifier (see bench/gap.py).
-TOLERANCE = 0.005
+#: 60,000 training images as the grader's verifier measures it, and how far below the
+#: threshold that measurement may be. `python -m bench.gap C1W3` measured History minus
+#: model of 0.00095, 0.00138 and 0.00415 for seeds 42, 0 and 1 (the model measured 0.99472,
+#: 0.99437 and 0.99175: below 99.5% each time); about twice the largest.
+TOLERANCE = 0.01
 
 
 def prepared(images: Any) -> Any:

@@ -60,7 +60,8 @@ def grade_notebook(
     result = _judge(submission, report)
     result.duration_s = time.monotonic() - started
     timings = report["timings"]
-    timings["grader_s"] = result.duration_s - timings.pop("worker_s")
+    # verify_s: the verifier's measuring after the worker ended (its start-up ran beside it)
+    timings["grader_s"] = result.duration_s - timings.pop("worker_s") - timings.get("verify_s", 0)
     result.timings = {key: round(value, 2) for key, value in timings.items()}
     return result
 

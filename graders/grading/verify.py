@@ -6,7 +6,8 @@ first line (its job, plan and token), confines itself, imports Keras and loads w
 assignment's models are measured on (``MEASURES`` of the assignment's module) while the
 worker trains; then it reads the models the worker handed over (config and weights, as
 plain data), rebuilds each with Keras' safe mode and reports its measurements over the
-pipe FD (see channel). The grader's side is ``start`` and ``finish``.
+pipe FD (see channel); handed no model, it ends at once. The grader's side is ``start`` and
+``finish``.
 
 Why a process of its own rather than the grader's: rebuilding a model deserializes data
 the learner's process wrote, and Keras' safe mode has had bypasses; here it runs without
@@ -54,18 +55,15 @@ def main(fd: int) -> int:
     except (isolation.ConfinementError, OSError) as error:
         send({"kind": "refused", "message": f"the sandbox could not be set up ({error})"})
         return 1
-    from graders.checks.verification import measure_export
-    from graders.determinism import seed_everything
-
-    seed_everything(job["seed"])
-    data, broken = {}, {}
-    for name, measure in measures_of(job["assignment"]).items():
-        try:
-            data[name] = (measure, measure.data())
-        except Exception as error:  # the grader's own data is missing or unreadable
-            broken[name] = f"the grader could not load its data ({type(error).__name__}: {error})"
-    send({"kind": "ready"})
+    data: dict[str, Any] = {}
+    broken: dict[str, str] = {}
+    loader = threading.Thread(target=_load, args=(job, data, broken), daemon=True)
+    loader.start()  # TensorFlow and the data load while the worker trains
     models = json.loads(sys.stdin.buffer.read() or b"{}")
+    if models:  # none (a template, a failed cell): nothing to wait for
+        loader.join()
+    from graders.checks.verification import measure_export
+
     for name, export in models.items():
         if name in broken:
             result = {"error": broken[name]}
@@ -77,6 +75,23 @@ def main(fd: int) -> int:
         send({"kind": "measured", "exercise": name, "result": result})
     send({"kind": "done"})
     return 0
+
+
+def _load(job: dict[str, Any], data: dict[str, Any], broken: dict[str, str]) -> None:
+    """Seed, import Keras and load every measure's data into data (or why not into broken)."""
+    from graders.determinism import seed_everything
+
+    measures = measures_of(job["assignment"])
+    try:
+        seed_everything(job["seed"])
+    except Exception as error:  # pragma: no cover - TensorFlow failed to start
+        broken.update({name: f"TensorFlow did not start ({error})" for name in measures})
+        return
+    for name, measure in measures.items():
+        try:
+            data[name] = (measure, measure.data())
+        except Exception as error:  # the grader's own data is missing or unreadable
+            broken[name] = f"the grader could not load its data ({type(error).__name__}: {error})"
 
 
 # ------------------------------------------------------------------ the grader's side
