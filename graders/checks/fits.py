@@ -19,9 +19,10 @@ from typing import Any
 
 import keras
 
-#: Every fit since install() (the observers look at the ones made while they watched).
+#: The fits made while an observer watches (outside, fit runs unrecorded).
 _FITS: list[Fit] = []
 _INSTALLED: list[Any] = []
+_WATCHING = [0]
 
 
 @dataclass
@@ -84,10 +85,12 @@ def install() -> None:
         return
     original = keras.Model.fit
     signature = inspect.signature(original)
-    fits, watch = _FITS, FitWatch
+    fits, watch, watching_now = _FITS, FitWatch, _WATCHING
 
     @functools.wraps(original)
     def fit(self: Any, *args: Any, **kwargs: Any) -> Any:
+        if not watching_now[0]:
+            return original(self, *args, **kwargs)
         record = Fit(model=self)
         fits.append(record)
         try:
@@ -114,11 +117,13 @@ def install() -> None:
 def watching() -> Iterator[list[Fit]]:
     """The fits run inside the with block (installing the recorder if need be)."""
     install()
-    del _FITS[:]  # fits run outside any observation (demo cells) are not kept
+    del _FITS[:]
     seen: list[Fit] = []
+    _WATCHING[0] += 1
     try:
         yield seen
     finally:
+        _WATCHING[0] -= 1
         seen.extend(_FITS)
         del _FITS[:]
 
