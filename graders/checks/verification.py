@@ -147,12 +147,22 @@ def hand_over(model: Any, measure: Measure) -> dict[str, Any]:
     return {"measured": measure_export(measure, export, measure.data())}
 
 
+def predict(model: Any, inputs: Any, batch: int = 1000) -> Any:
+    """The model's outputs for inputs, called eagerly batch by batch (model.predict would
+    first trace a function: longer than the whole measurement for these models)."""
+    import numpy as np
+
+    inputs = np.asarray(inputs, dtype=np.float32)
+    parts = [model(inputs[i:i + batch], training=False) for i in range(0, len(inputs), batch)]
+    return np.concatenate([np.asarray(part) for part in parts])
+
+
 def accuracy(model: Any, inputs: Any, labels: Any) -> dict[str, Any]:
     """The model's accuracy on inputs as Keras' 'accuracy' metric counts it: one output unit
     is a probability (> 0.5 is class 1), several are classes (the largest wins)."""
     import numpy as np
 
-    output = np.asarray(model.predict(inputs, batch_size=1000, verbose=0))
+    output = predict(model, inputs)
     if output.ndim == 1 or output.shape[-1] == 1:
         predicted = (output.reshape(len(output)) > 0.5).astype(int)
     else:
