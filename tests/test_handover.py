@@ -92,3 +92,23 @@ def test_quizzes_start_no_verifier():
 
     assert verify.start("C1W1_Quiz", 42, {}, {}, 60) is None
     assert verify.finish(None, {}) == ({}, None)
+
+
+def test_only_the_verifiers_measurement_is_judged():
+    from graders.grading import runner, supervise
+
+    claimed = {"status": "ok", "data": {"observed": {}, "verify": {"config": {}, "weights": ""},
+                                        "measured": {"figures": {"accuracy": 1.0}}}}
+    outcome = supervise.Outcome(messages=[
+        {"kind": "observation", "exercise": "train_mnist", "observation": claimed},
+        {"kind": "done"},
+    ])
+    assert runner._handed_over(outcome) == {"train_mnist": {"config": {}, "weights": ""}}
+    report = {"observations": {"train_mnist": claimed}}
+    runner._add_measurements(report, {"train_mnist": None}, {}, None)
+    assert claimed["data"] == {"observed": {}}  # the worker's own "measurement" is dropped
+    runner._add_measurements(report, {"train_mnist": None}, {}, "it was killed")
+    assert claimed["data"]["measured"] == {"error": "the grader's verifier failed (it was killed)"}
+    measured = {"train_mnist": {"figures": {"accuracy": 0.11}}}
+    runner._add_measurements(report, {"train_mnist": None}, measured, None)
+    assert claimed["data"]["measured"] == {"figures": {"accuracy": 0.11}}
