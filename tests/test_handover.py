@@ -97,13 +97,18 @@ def test_quizzes_start_no_verifier():
 def test_only_the_verifiers_measurement_is_judged():
     from graders.grading import runner, supervise
 
-    claimed = {"status": "ok", "data": {"observed": {}, "verify": {"config": {}, "weights": ""},
+    claimed = {"status": "ok", "data": {"observed": {}, "verify": {"config": {}, "stream": 0},
                                         "measured": {"figures": {"accuracy": 1.0}}}}
+    piece = {"kind": "weights", "model": 0, "dtype": "<f4", "shape": [2]}
     outcome = supervise.Outcome(messages=[
+        dict(piece, array=1, data="AAAAAA=="), dict(piece, array=0, data="AAAA"),
+        dict(piece, array=0, data="AAAA"),
         {"kind": "observation", "exercise": "train_mnist", "observation": claimed},
         {"kind": "done"},
     ])
-    assert runner._handed_over(outcome) == {"train_mnist": {"config": {}, "weights": ""}}
+    arrays = [{"dtype": "<f4", "shape": [2], "chunks": ["AAAA", "AAAA"]},
+              {"dtype": "<f4", "shape": [2], "chunks": ["AAAAAA=="]}]
+    assert runner._handed_over(outcome) == {"train_mnist": {"config": {}, "arrays": arrays}}
     report = {"observations": {"train_mnist": claimed}}
     runner._add_measurements(report, {"train_mnist": None}, {}, None)
     assert claimed["data"] == {"observed": {}}  # the worker's own "measurement" is dropped
