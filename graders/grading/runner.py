@@ -197,6 +197,8 @@ def _timings(outcome: supervise.Outcome) -> dict[str, float]:
             timings["cells_s"] = arrived - last
         elif kind == "observation":
             timings[f"{message.get('exercise')}_s"] = arrived - last
+        elif kind is None:  # a piece of a model's weights, sent while its exercise is observed
+            continue
         last = arrived
     timings["worker_s"] = outcome.ended - outcome.started
     return timings
