@@ -197,7 +197,7 @@ def _timings(outcome: supervise.Outcome) -> dict[str, float]:
             timings["cells_s"] = arrived - last
         elif kind == "observation":
             timings[f"{message.get('exercise')}_s"] = arrived - last
-        elif kind is None:  # a piece of a model's weights, sent while its exercise is observed
+        elif kind in (None, "weights"):  # a piece of a model's weights, sent while observed
             continue
         last = arrived
     timings["worker_s"] = outcome.ended - outcome.started
