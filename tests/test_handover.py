@@ -117,3 +117,28 @@ def test_only_the_verifiers_measurement_is_judged():
     measured = {"train_mnist": {"figures": {"accuracy": 0.11}}}
     runner._add_measurements(report, {"train_mnist": None}, measured, None)
     assert claimed["data"]["measured"] == {"figures": {"accuracy": 0.11}}
+
+
+def test_weights_streamed_in_pieces_rebuild_the_same_model(monkeypatch):
+    import keras
+    import numpy as np
+
+    from graders.checks import verification
+    from graders.grading import runner, supervise
+    from graders.grading.worker import weights_sender
+
+    layers = [keras.Input(shape=(3,)), keras.layers.Dense(700), keras.layers.Dense(2)]
+    model = keras.Sequential(layers)
+    messages = []
+    monkeypatch.setattr(verification, "CHUNK", 1000)  # many pieces per array
+    monkeypatch.setattr(verification, "STREAM", weights_sender(messages.append,
+                                                               verification.encode_array))
+    export = verification.export_model(model)
+    assert "arrays" not in export and len(messages) > 4 * 4
+    observation = {"status": "ok", "data": {"verify": export}}
+    outcome = supervise.Outcome(messages=[
+        *messages, {"kind": "observation", "exercise": "x", "observation": observation}
+    ])
+    rebuilt = verification.rebuild(runner._handed_over(outcome)["x"])
+    inputs = np.arange(6, dtype="float32").reshape(2, 3)
+    np.testing.assert_array_equal(rebuilt(inputs), model(inputs))
