@@ -57,3 +57,88 @@ def test_replacing_a_graders_function_or_its_code_is_noticed(monkeypatch):
         assert tamper.changes(taken) == []
     finally:
         del quiz.added_by_learner
+
+
+def _plan_and_env(tmp_path):
+    from graders.grading import isolation, runner
+
+    plan = runner._plan(str(tmp_path), 60, 2048)
+    return plan, isolation.environment(plan, 42)
+
+
+def test_the_verifier_measures_handed_over_models_in_a_process_of_its_own(tmp_path):
+    import keras
+    import numpy as np
+
+    from graders.checks.verification import export_model
+    from graders.grading import verify
+
+    model = keras.Sequential([keras.Input(shape=(1,)), keras.layers.Dense(1)])
+    model.set_weights([np.array([[0.5]]), np.array([0.5])])  # price = 0.5 * bedrooms + 0.5
+    lambda_model = keras.Sequential([keras.Input(shape=(1,)), keras.layers.Lambda(lambda t: t)])
+    plan, env = _plan_and_env(tmp_path)
+    verifier = verify.start("C1W1", 42, plan, env, 60)
+    measured, problem = verify.finish(verifier, {"train_model": export_model(model)})
+    assert problem is None
+    np.testing.assert_allclose(measured["train_model"]["figures"]["prediction"], [4.0], atol=1e-6)
+    verifier = verify.start("C1W1", 42, plan, env, 60)
+    measured, problem = verify.finish(verifier, {"train_model": export_model(lambda_model)})
+    assert problem is None
+    assert "Keras' safe mode cannot rebuild it" in measured["train_model"]["error"]
+
+
+def test_quizzes_start_no_verifier():
+    from graders.grading import verify
+
+    assert verify.start("C1W1_Quiz", 42, {}, {}, 60) is None
+    assert verify.finish(None, {}) == ({}, None)
+
+
+def test_only_the_verifiers_measurement_is_judged():
+    from graders.grading import runner, supervise
+
+    claimed = {"status": "ok", "data": {"observed": {}, "verify": {"config": {}, "stream": 0},
+                                        "measured": {"figures": {"accuracy": 1.0}}}}
+    piece = {"kind": "weights", "model": 0, "dtype": "<f4", "shape": [2]}
+    outcome = supervise.Outcome(messages=[
+        dict(piece, array=1, data="AAAAAA=="), dict(piece, array=0, data="AAAA"),
+        dict(piece, array=0, data="AAAA"),
+        {"kind": "observation", "exercise": "train_mnist", "observation": claimed},
+        {"kind": "done"},
+    ])
+    arrays = [{"dtype": "<f4", "shape": [2], "chunks": ["AAAA", "AAAA"]},
+              {"dtype": "<f4", "shape": [2], "chunks": ["AAAAAA=="]}]
+    assert runner._handed_over(outcome) == {"train_mnist": {"config": {}, "arrays": arrays}}
+    report = {"observations": {"train_mnist": claimed}}
+    runner._add_measurements(report, {"train_mnist": None}, {}, None)
+    assert claimed["data"] == {"observed": {}}  # the worker's own "measurement" is dropped
+    runner._add_measurements(report, {"train_mnist": None}, {}, "it was killed")
+    assert claimed["data"]["measured"] == {"error": "the grader's verifier failed (it was killed)"}
+    measured = {"train_mnist": {"figures": {"accuracy": 0.11}}}
+    runner._add_measurements(report, {"train_mnist": None}, measured, None)
+    assert claimed["data"]["measured"] == {"figures": {"accuracy": 0.11}}
+
+
+def test_weights_streamed_in_pieces_rebuild_the_same_model(monkeypatch):
+    import keras
+    import numpy as np
+
+    from graders.checks import verification
+    from graders.grading import runner, supervise
+    from graders.grading.worker import weights_sender
+
+    layers = [keras.Input(shape=(3,)), keras.layers.Dense(700), keras.layers.Dense(2)]
+    model = keras.Sequential(layers)
+    messages = []
+    monkeypatch.setattr(verification, "CHUNK", 1000)  # many pieces per array
+    monkeypatch.setattr(verification, "STREAM", weights_sender(messages.append,
+                                                               verification.encode_array))
+    export = verification.export_model(model)
+    assert "arrays" not in export and len(messages) > 4 * 4
+    observation = {"status": "ok", "data": {"verify": export}}
+    outcome = supervise.Outcome(messages=[
+        *messages, {"kind": "observation", "exercise": "x", "observation": observation}
+    ])
+    rebuilt = verification.rebuild(runner._handed_over(outcome)["x"])
+    inputs = np.arange(6, dtype="float32").reshape(2, 3)
+    np.testing.assert_array_equal(rebuilt(inputs), model(inputs))

@@ -15,7 +15,7 @@ from typing import Any
 from graders import course
 from graders.checks.run import MISSING, judge_exercise, not_graded
 from graders.determinism import SEED
-from graders.grading import isolation, supervise
+from graders.grading import isolation, supervise, verify
 from graders.grading.budget import cpu_budget
 from graders.grading.result import ERROR, GRADED, GradeResult
 from graders.grading.submission import Submission, SubmissionError, load_submission
@@ -65,7 +65,8 @@ def grade_notebook(
     result = _judge(submission, report)
     result.duration_s = time.monotonic() - started
     timings = report["timings"]
-    timings["grader_s"] = result.duration_s - timings.pop("worker_s")
+    # verify_s: the verifier's measuring after the worker ended (its start-up ran beside it)
+    timings["grader_s"] = result.duration_s - timings.pop("worker_s") - timings.get("verify_s", 0)
     result.timings = {key: round(value, 2) for key, value in timings.items()}
     return result
 
@@ -131,17 +132,75 @@ def _execute(
     submission: Submission, timeout_s: float, memory_mb: int, seed: int, concurrent: int = 1
 ) -> dict[str, Any]:
     """Run the worker on the submission; returns what it reported and why it failed, if it did."""
-    with tempfile.TemporaryDirectory(prefix="graders-") as workdir:
+    assignment = submission.assignment.id
+    with tempfile.TemporaryDirectory(prefix="graders-") as workdir, \
+            tempfile.TemporaryDirectory(prefix="graders-verify-") as verify_dir:
         plan = _plan(workdir, timeout_s, memory_mb, concurrent)
         job = {
-            "assignment": submission.assignment.id,
+            "assignment": assignment,
             "seed": seed,
             "cells": [{"id": c.id, "source": c.source} for c in submission.cells],
             "defined_elsewhere": _defined_elsewhere(submission),
         }
         env = isolation.environment(plan, seed)
-        outcome = supervise.run_worker({"job": job, "plan": plan}, env, timeout_s)
-    return _report(outcome)
+        verify_plan = _plan(verify_dir, timeout_s + verify.MEASURE_S, memory_mb, concurrent)
+        verifier = verify.start(
+            assignment, seed, verify_plan, isolation.environment(verify_plan, seed), timeout_s
+        )
+        models: dict[str, Any] = {}
+        try:
+            outcome = supervise.run_worker({"job": job, "plan": plan}, env, timeout_s)
+            models = _handed_over(outcome)
+        finally:
+            measured, problem = verify.finish(verifier, models)
+    report = _report(outcome)
+    if verifier is not None:
+        report["timings"]["verify_s"] = time.monotonic() - outcome.ended
+        _add_measurements(report, verify.measures_of(assignment), measured, problem)
+    return report
+
+
+def _handed_over(outcome: supervise.Outcome) -> dict[str, Any]:
+    """The trained models the worker handed over (exercise -> config and weight arrays),
+    taken out of its observations so that only the verifier's measurements are judged."""
+    streams: dict[Any, dict[Any, dict[str, Any]]] = {}
+    models = {}
+    for message in outcome.messages:
+        if message.get("kind") == "weights":
+            arrays = streams.setdefault(message.get("model"), {})
+            array = arrays.setdefault(
+                message.get("array"),
+                {"dtype": message.get("dtype"), "shape": message.get("shape"), "chunks": []},
+            )
+            array["chunks"].append(message.get("data"))
+            message.clear()  # the chunks are kept once, here
+            continue
+        observation = message.get("observation")
+        data = observation.get("data") if isinstance(observation, dict) else None
+        if message.get("kind") == "observation" and isinstance(data, dict):
+            data.pop("measured", None)  # only the verifier measures
+            export = data.pop("verify", None)
+            if isinstance(export, dict) and "stream" in export:
+                arrays = streams.get(export.pop("stream"), {})
+                export["arrays"] = [arrays[i] for i in range(len(arrays)) if i in arrays]
+            if export is not None:
+                models[str(message.get("exercise"))] = export
+    return models
+
+
+def _add_measurements(
+    report: dict[str, Any],
+    measures: dict[str, Any],
+    measured: dict[str, dict[str, Any]],
+    problem: str | None,
+) -> None:
+    """Put the verifier's measurement into each measured exercise's observation."""
+    for name in measures:
+        data = (report["observations"].get(name) or {}).get("data")
+        if isinstance(data, dict) and name in measured:
+            data["measured"] = measured[name]
+        elif isinstance(data, dict) and problem:
+            data["measured"] = {"error": f"the grader's verifier failed ({problem})"}
 
 
 def _defined_elsewhere(submission: Submission) -> dict[str, str]:
@@ -177,6 +236,8 @@ def _timings(outcome: supervise.Outcome) -> dict[str, float]:
             timings["cells_s"] = arrived - last
         elif kind == "observation":
             timings[f"{message.get('exercise')}_s"] = arrived - last
+        elif kind in (None, "weights"):  # a piece of a model's weights, sent while observed
+            continue
         last = arrived
     timings["worker_s"] = outcome.ended - outcome.started
     return timings
