@@ -23,16 +23,18 @@ ASSIGNMENT = SOLUTIONS / "W2" / "C1W2_Assignment.ipynb"
 QUIZ = SOLUTIONS / "W2" / "C1_W2_Quiz.ipynb"
 
 M1 = "create_and_compile_model: input (None, 28, 28) and output (None, 10)"
-M2 = "create_and_compile_model: layers Flatten, Dense, Dense"
-M3 = "create_and_compile_model: 407,050 parameters"
+M2 = "create_and_compile_model: a Flatten layer and a hidden Dense layer before the output"
+M3 = "create_and_compile_model: at most 4,070,500 parameters"
 M4 = "create_and_compile_model: compiled with adam, sparse categorical crossentropy, accuracy"
 M5 = "create_and_compile_model: gives 10 probabilities per image for 32 MNIST images"
 C1 = "EarlyStoppingCallback: a tf.keras.callbacks.Callback with on_epoch_end"
-C2 = "EarlyStoppingCallback: stops training at 98% accuracy and only then"
+C2 = "EarlyStoppingCallback: keeps training below 98% accuracy"
+C3 = "EarlyStoppingCallback: stops training at exactly 98% accuracy"
+C4 = "EarlyStoppingCallback: stops training above 98% accuracy"
 T1 = "train_mnist: returns the History of at most 10 epochs"
 T2 = "train_mnist: reaches 98% accuracy on the last epoch"
 T3 = "train_mnist: stopped by the callback"
-MODEL, CALLBACK, TRAIN = (M1, M2, M3, M4, M5), (C1, C2), (T1, T2, T3)
+MODEL, CALLBACK, TRAIN = (M1, M2, M3, M4, M5), (C1, C2, C3, C4), (T1, T2, T3)
 
 #: Training images the in-process variants train on. With them the reference reaches 98% on
 #: epoch 4 of 10 with seed 42 (on epoch 5 with seeds 0 and 1): a margin of 5 epochs.
@@ -100,23 +102,35 @@ WRONG = {
         MODEL,
         {
             M1: "input shape: expected (None, 28, 28), but got unknown (no Input layer?)",
-            M3: "number of parameters: expected 407,050, but got None",
+            M3: "number of parameters: expected at most 4,070,500 (10 times the reference's "
+                "407,050, so that training stays within the grading time limit), but got "
+                "unknown (the model is not built: does it start with tf.keras.Input?)",
         },
     ),
-    "extra_dropout_layer": (
+    "no_hidden_layer": (
         {
             MODEL_CELL: model_source(
-                GOOD_LAYERS.replace("'relu'), ", "'relu'), tf.keras.layers.Dropout(0.2), ")
+                GOOD_LAYERS.replace("tf.keras.layers.Dense(512, activation='relu'), ", "")
             )
         },
         MODEL,
-        {M2: "layers: expected ['Flatten', 'Dense', 'Dense'], but got ['Flatten', 'Dense', "
-             "'Dropout', 'Dense']"},
+        {M2: "layers: expected a hidden Dense layer before the output Dense layer, but got "
+             "Flatten, Dense"},
     ),
-    "hidden_layer_of_256": (
-        {MODEL_CELL: model_source(GOOD_LAYERS.replace("512", "256"))},
+    "no_flatten": (
+        {MODEL_CELL: model_source(GOOD_LAYERS.replace("tf.keras.layers.Flatten(), ", ""))},
         MODEL,
-        {M3: "number of parameters: expected 407,050, but got 203530"},
+        {
+            M1: "output shape: expected (None, 10), but got (None, 28, 10)",
+            M2: "layers: expected a Flatten layer before the Dense layers, but got Dense, Dense",
+            M5: "expected an output of shape (32, 10), but got (32, 28, 10)",
+        },
+    ),
+    "too_many_parameters": (
+        {MODEL_CELL: model_source(GOOD_LAYERS.replace("512", "6000"))},
+        MODEL,
+        {M3: "but got 4,770,010. Your model has 4,770,010 parameters, the reference 407,050: "
+             "the first difference is layer 2, "},
     ),
     "sgd_optimizer": (
         {MODEL_CELL: model_source(compile=GOOD_COMPILE.replace("'adam'", "'sgd'"))},
@@ -127,6 +141,12 @@ WRONG = {
         {MODEL_CELL: model_source(compile=GOOD_COMPILE.replace("sparse_", ""))},
         MODEL,
         {M4: "loss: expected sparse_categorical_crossentropy, but got categorical_crossentropy"},
+    ),
+    "old_acc_metric_name": (
+        {MODEL_CELL: model_source(compile=GOOD_COMPILE.replace("'accuracy'", "'acc'"))},
+        MODEL,
+        {M4: "metrics=['acc'] is logged as 'acc', while your callback and the tests read "
+             "'accuracy': use metrics=['accuracy']"},
     ),
     "no_accuracy_metric": (
         {
@@ -150,8 +170,8 @@ WRONG = {
     "strictly_greater": (
         {CALLBACK_CELL: callback_source("logs.get('accuracy') > 0.98")},
         CALLBACK,
-        {C2: "accuracy = 0.98 (threshold 0.98): expected stop_training set to True, but got "
-             "training left running"},
+        {C3: "accuracy = 0.98 (threshold 0.98): expected stop_training set to True, but got "
+             "training left running. At exactly 0.98 your callback keeps training: use >="},
     ),
     "watches_the_loss": (
         {CALLBACK_CELL: callback_source("logs.get('loss') < 0.4")},
@@ -161,20 +181,29 @@ WRONG = {
     "old_acc_key": (
         {CALLBACK_CELL: callback_source("logs['acc'] >= 0.98")},
         CALLBACK,
-        {C2: "expected no error, but got KeyError: 'acc'"},
+        {
+            test: "your callback reads logs['acc'], the name older Keras used: Keras 3 logs it "
+                  "as 'accuracy'"
+            for test in (C2, C3, C4)
+        },
+    ),
+    "old_acc_key_with_get": (
+        {CALLBACK_CELL: callback_source("logs.get('acc') >= 0.98")},
+        CALLBACK,
+        {test: "so read logs['accuracy']" for test in (C2, C3, C4)},
     ),
     "not_a_keras_callback": (
         {CALLBACK_CELL: callback_source(base="object")},
         CALLBACK,
         {
-            C1: "base class: expected a subclass of tf.keras.callbacks.Callback",
-            C2: "base class: expected a subclass of tf.keras.callbacks.Callback",
+            test: "base class: expected a subclass of tf.keras.callbacks.Callback"
+            for test in CALLBACK
         },
     ),
     "an_instance": (
         {CALLBACK_CELL: callback_source() + "\nEarlyStoppingCallback = EarlyStoppingCallback()\n"},
         CALLBACK,
-        {C1: "expected a class (not an instance)", C2: "expected a class (not an instance)"},
+        {test: "expected a class (not an instance)" for test in CALLBACK},
     ),
     "no_callback": (
         {TRAIN_CELL: train_source("return model.fit(images, labels, epochs=10, verbose=0)")},
@@ -240,6 +269,29 @@ RIGHT = {
         },
         MODEL,
     ),
+    "capitalised_strings": (
+        {
+            MODEL_CELL: model_source(
+                compile="model.compile(optimizer='Adam', loss='SparseCategoricalCrossentropy', "
+                "metrics=['accuracy'])"
+            )
+        },
+        MODEL,
+    ),
+    "hidden_layer_of_128": ({MODEL_CELL: model_source(GOOD_LAYERS.replace("512", "128"))}, MODEL),
+    "two_hidden_layers_and_dropout": (
+        {
+            MODEL_CELL: model_source(
+                GOOD_LAYERS.replace(
+                    "'relu'), ",
+                    "'relu'), tf.keras.layers.Dropout(0.2), "
+                    "tf.keras.layers.Dense(64, activation='relu'), ",
+                )
+            )
+        },
+        MODEL,
+    ),
+    "model_at_the_cap": ({MODEL_CELL: model_source(GOOD_LAYERS.replace("512", "5120"))}, MODEL),
 }
 
 
@@ -352,3 +404,21 @@ def test_quiz_reference_template_and_wrong_answers(cli_results):
         "answer_5: question 5 (when on_epoch_end is called)",
     }
     assert wrong["score"] == 100 - 17 - 16
+
+
+def test_parameter_count_is_information_naming_the_first_different_layer(
+    mnist_subset, monkeypatch
+):
+    smaller = grade_here(
+        {MODEL_CELL: model_source(GOOD_LAYERS.replace("512", "256"))}, MODEL, mnist_subset,
+        monkeypatch,
+    )
+    passed, feedback = smaller[M3]
+    assert passed
+    assert feedback.startswith(
+        "Your model has 203,530 parameters, the reference 407,050: the first difference is "
+        "layer 2, "
+    )
+    assert "has 200,960 where the reference's Dense has 401,920" in feedback
+    reference = grade_here({}, MODEL, mnist_subset, monkeypatch)
+    assert reference[M3] == (True, "407,050 parameters, as many as the reference.")

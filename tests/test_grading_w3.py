@@ -25,10 +25,12 @@ QUIZ = SOLUTIONS / "W3" / "C1_W3_Quiz.ipynb"
 R1 = "reshape_and_normalize: returns a float array of shape (N, 28, 28, 1)"
 R2 = "reshape_and_normalize: divides the pixels by 255: values from 0 to 1.0"
 C1 = "EarlyStoppingCallback: a tf.keras.callbacks.Callback with on_epoch_end"
-C2 = "EarlyStoppingCallback: stops training at 99.5% accuracy and only then"
+C2 = "EarlyStoppingCallback: keeps training below 99.5% accuracy"
+C3 = "EarlyStoppingCallback: stops training at exactly 99.5% accuracy"
+C4 = "EarlyStoppingCallback: stops training above 99.5% accuracy"
 M1 = "convolutional_model: input (None, 28, 28, 1) and output (None, 10)"
-M2 = "convolutional_model: layers Conv2D, MaxPooling2D, Flatten, Dense, Dense"
-M3 = f"convolutional_model: {c1w3.PARAMS:,} parameters"
+M2 = "convolutional_model: Conv2D and MaxPooling2D layers before the classifier"
+M3 = f"convolutional_model: at most {c1w3.PARAMS_CAP:,} parameters"
 M4 = "convolutional_model: compiled with adam, sparse categorical crossentropy, accuracy"
 M5 = "convolutional_model: gives 10 probabilities per image for 32 MNIST images"
 T1 = "train_convolutional_model: returns the History of at most 10 epochs"
@@ -48,9 +50,9 @@ MODEL = """def convolutional_model():
     model = tf.keras.Sequential([
         tf.keras.Input(shape={shape}),
         tf.keras.layers.Conv2D({filters}, (3, 3), activation="relu"),
-        tf.keras.layers.MaxPooling2D(2, 2),{extra}
+        {pooling}{extra}
         tf.keras.layers.Flatten(),
-        tf.keras.layers.Dense(128, activation="relu"),
+        tf.keras.layers.Dense({units}, activation="relu"),
         tf.keras.layers.Dense(10, activation="{output}"),
     ])
     model.compile(optimizer="{optimizer}", loss="{loss}", metrics={metrics})
@@ -58,6 +60,7 @@ MODEL = """def convolutional_model():
 """
 GOOD_MODEL = dict(
     shape="(28, 28, 1)", filters=c1w3.FILTERS, extra="", output="softmax", optimizer="adam",
+    pooling="tf.keras.layers.MaxPooling2D(2, 2),", units=128,
     loss="sparse_categorical_crossentropy", metrics='["accuracy"]',
 )
 TRAIN = """def train_convolutional_model(images, labels):
@@ -109,10 +112,18 @@ WRONG = {
         RESHAPE.format(body="images = images[:1000].reshape(-1, 28, 28, 1) / 255.0"),
         {R1: "number of images: expected all 60,000, but got 1,000"},
     ),
+    "hard_coded_60000": (
+        EX_RESHAPE,
+        RESHAPE.format(body="images = images.reshape(60000, 28, 28, 1) / 255.0"),
+        {R1: "works on 60,000 images, fails on 10,000: read N from images.shape (or reshape "
+             "to (-1, 28, 28, 1)) instead of writing it. `reshape_and_normalize` raised "
+             "ValueError: cannot reshape array of size 7840000 into shape (60000,28,28,1)"},
+    ),
     "strictly_greater": (
         EX_CALLBACK,
         CALLBACK.format(base="tf.keras.callbacks.Callback", condition='logs["accuracy"] > 0.995'),
-        {C2: "accuracy = 0.995 (threshold 0.995): expected stop_training set to True"},
+        {C3: "accuracy = 0.995 (threshold 0.995): expected stop_training set to True, but got "
+             "training left running. At exactly 0.995 your callback keeps training: use >="},
     ),
     "last_weeks_threshold": (
         EX_CALLBACK,
@@ -122,14 +133,14 @@ WRONG = {
     "old_metric_name": (
         EX_CALLBACK,
         CALLBACK.format(base="tf.keras.callbacks.Callback", condition='logs["acc"] >= 0.995'),
-        {C2: "KeyError: 'acc'"},
+        {test: "Keras 3 logs it as 'accuracy'" for test in (C2, C3, C4)},
     ),
     "not_a_keras_callback": (
         EX_CALLBACK,
         CALLBACK.format(base="object", condition='logs["accuracy"] >= 0.995'),
         {
-            C1: "base class: expected a subclass of tf.keras.callbacks.Callback",
-            C2: "base class: expected a subclass of tf.keras.callbacks.Callback",
+            test: "base class: expected a subclass of tf.keras.callbacks.Callback"
+            for test in (C1, C2, C3, C4)
         },
     ),
     "wrong_input_size": (
@@ -137,27 +148,22 @@ WRONG = {
         model(shape="(32, 32, 1)"),
         {
             M1: "input shape: expected (None, 28, 28, 1), but got (None, 32, 32, 1)",
-            M3: f"number of parameters: expected {c1w3.PARAMS:,}, but got",
             M5: "the model applied to a batch of 32 MNIST test images: expected an output of "
             "shape (32, 10), but got ValueError",
         },
     ),
-    "the_labs_32_filters": (
+    "no_pooling": (
         EX_MODEL,
-        model(filters=32),
-        {M3: f"number of parameters: expected {c1w3.PARAMS:,}, but got 693962"},
+        model(pooling="", units=16),
+        {M2: "layers before the Flatten/Dense classifier: expected at least one Conv2D and one "
+             "MaxPooling2D, but got no MaxPooling2D there"},
     ),
-    "two_convolutions": (
+    "too_many_parameters": (
         EX_MODEL,
-        model(
-            extra='\n        tf.keras.layers.Conv2D(16, (3, 3), activation="relu"),'
-            "\n        tf.keras.layers.MaxPooling2D(2, 2),"
-        ),
-        {
-            M2: "expected ['Conv2D', 'MaxPooling2D', 'Flatten', 'Dense', 'Dense'], but got "
-            "['Conv2D', 'MaxPooling2D', 'Conv2D', 'MaxPooling2D', 'Flatten'",
-            M3: "but got 55098",
-        },
+        model(units=2000),
+        {M3: f"expected at most {c1w3.PARAMS_CAP:,} (10 times the reference's 347,690, so that "
+             "training stays within the grading time limit), but got 5,430,170. Your model has "
+             "5,430,170 parameters, the reference 347,690: the first difference is layer 4, "},
     ),
     "sgd": (EX_MODEL, model(optimizer="sgd"), {M4: "optimizer: expected Adam, but got SGD"}),
     "one_hot_loss": (
@@ -174,6 +180,30 @@ WRONG = {
         EX_MODEL,
         model(output="sigmoid"),
         {M5: "probabilities between 0 and 1 that add up to 1 (softmax on the last layer)"},
+    ),
+}
+
+#: Other right answers, which keep every point of their exercise: name -> (cell id, source).
+RIGHT = {
+    "the_labs_32_filters": (EX_MODEL, model(filters=32)),
+    "two_convolutions": (
+        EX_MODEL,
+        model(
+            extra='\n        tf.keras.layers.Conv2D(16, (3, 3), activation="relu"),'
+            "\n        tf.keras.layers.MaxPooling2D(2, 2),"
+        ),
+    ),
+    "capitalised_optimizer": (EX_MODEL, model(optimizer="Adam")),
+    "model_at_the_cap": (EX_MODEL, model(units=1280)),
+    "reshape_minus_one_float32": (
+        EX_RESHAPE,
+        RESHAPE.format(body="images = images.reshape(-1, 28, 28, 1).astype('float32') / 255"),
+    ),
+    "expand_dims": (
+        EX_RESHAPE, RESHAPE.format(body="images = np.expand_dims(images, axis=-1) / 255.0")
+    ),
+    "newaxis_and_max": (
+        EX_RESHAPE, RESHAPE.format(body="images = images[..., np.newaxis] / np.max(images)")
     ),
 }
 
@@ -264,7 +294,7 @@ def results(tmp_path_factory):
 def test_reference_scores_100(results):
     result = results["reference"]
     assert (result["assignment"], result["status"], result["score"]) == ("C1W3", "graded", 100)
-    names = [R1, R2, C1, C2, M1, M2, M3, M4, M5, T1, T2, T3]
+    names = [R1, R2, C1, C2, C3, C4, M1, M2, M3, M4, M5, T1, T2, T3]
     assert [t["name"] for t in result["tests"]] == names
     assert all(t["passed"] for t in result["tests"]), result["tests"]
     assert sum(t["max_points"] for t in result["tests"]) == 100
@@ -288,7 +318,7 @@ def test_the_grader_reports_each_mistake(results):
     assert "expected (N, 28, 28, 1), but got (60000, 28, 28)" in lost[R1]
     assert "optimizer: expected Adam, but got SGD" in lost[M4]
     assert all("`train_convolutional_model` is not defined" in lost[t] for t in (T1, T2, T3))
-    assert result["score"] == 100 - 10 - 6 - 35
+    assert result["score"] == 100 - 10 - 5 - 44
 
 
 # --------------------------------------------------------- wrong solutions, judged here
@@ -313,6 +343,13 @@ def test_wrong_solution_fails_exactly_its_checks(name):
     assert set(failed) == set(expected), failed
     for test_name, fragment in expected.items():
         assert fragment in failed[test_name]
+
+
+@pytest.mark.parametrize("name", RIGHT)
+def test_other_right_solutions_pass(name):
+    cell_id, source = RIGHT[name]
+    exercise = {EX_RESHAPE: "reshape_and_normalize", EX_MODEL: "convolutional_model"}[cell_id]
+    assert failures(exercise, run_cells({cell_id: source})) == {}
 
 
 @pytest.fixture(scope="module")

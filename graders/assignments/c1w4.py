@@ -12,11 +12,32 @@ EPOCHS_PER_SEED (CPU, TF 2.21, seeds set and op determinism on, as the grader do
 uses seed 42). The worst of six seeds needed 13 of the 15 epochs. RMSprop(0.001), the labs'
 optimizer, needed 9, 15, 7 and 7 epochs for seeds 42, 0, 1 and 2: too close to the limit for
 the reference, though a learner who picks it still passes with the grader's seed.
+
+What the model must be (the exercise's words): input (None, 150, 150, 3); Conv2D and
+MaxPooling2D layers before the classifier; an output that suits 0/1 labels (Dense(1, sigmoid)
+with binary crossentropy, or Dense(2, softmax) with sparse categorical crossentropy); any
+optimizer; the metric logged as "accuracy". Filters, units and blocks are free, up to 10
+times the reference's parameters (PARAMS_CAP), so that grading stays within its time limit:
+a model at the cap (the reference with Dense(5120), 94,733,345 parameters; its weights,
+gradients and Adam's two moments take 4 x 379 MB, inside the 4 GiB memory limit) trained by
+the reference's train_happy_sad_model
+with the grader's observer and seed stopped on epoch 9 (accuracy 1.0) after 161 s, measured
+on this 2-core machine loaded by other jobs (load average 6.4 before, 9.6 after; nice 10) on
+2026-12-02: inside the 600 s limit. The reference's count is information shown in the
+feedback, with the first layer whose count differs.
+
+``training_dataset`` is called twice: on the course's 80 images and on another folder of 40
+(SUBSET: 15 happy, 25 sad), each time through DATA_DIR, so a path written into the code (or a
+fixed number of images) fails with feedback saying so. ``train_happy_sad_model`` is called
+once: training is what grading costs.
 """
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 from collections.abc import Mapping, MutableMapping
+from pathlib import Path
 from typing import Any
 
 from graders.checks.callbacks import callback_checks, observe_callback_class
@@ -28,7 +49,13 @@ from graders.checks.datasets import (
     expect_images,
     expect_labels,
 )
-from graders.checks.models import describe_model, expect_model, expect_shapes
+from graders.checks.models import (
+    describe_model,
+    expect_convolutions,
+    expect_model,
+    expect_params_at_most,
+    expect_shapes,
+)
 from graders.checks.training import describe_history, early_stopping_checks
 
 DATASET = "happy-or-sad"
@@ -45,6 +72,24 @@ CLASS_MEANS = {"happy": 0.483191, "sad": 0.472365}
 MEAN_TOLERANCE = 0.001
 #: Epochs the reference needed to reach 0.999 accuracy, per seed (see the module docstring).
 EPOCHS_PER_SEED = {42: 8, 0: 13, 1: 8, 2: 6, 3: 8, 4: 10}
+#: The second folder training_dataset reads: the first images of each class, in file order.
+SUBSET = {"happy": 15, "sad": 25}
+#: The reference's layers and their parameters (3x3 kernels, RGB input, 150 -> 148 -> 74 ->
+#: 72 -> 36 -> 34 -> 17 pixels, so Flatten gives 17 * 17 * 64 = 18,496 values).
+REFERENCE = [
+    ("Conv2D", 16 * (3 * 3 * 3 + 1)),
+    ("MaxPooling2D", 0),
+    ("Conv2D", 32 * (3 * 3 * 16 + 1)),
+    ("MaxPooling2D", 0),
+    ("Conv2D", 64 * (3 * 3 * 32 + 1)),
+    ("MaxPooling2D", 0),
+    ("Flatten", 0),
+    ("Dense", 17 * 17 * 64 * 512 + 512),
+    ("Dense", 512 + 1),
+]
+PARAMS = sum(params for _, params in REFERENCE)
+#: The most parameters a model may have: 10 times the reference (see the module docstring).
+PARAMS_CAP = 10 * PARAMS
 #: The two output/loss pairs that suit 0/1 labels.
 OUTPUTS = {
     (1, "sigmoid"): "binary_crossentropy",
@@ -91,24 +136,76 @@ def _reference_batch(folder: str) -> Any:
 
 
 def observe_dataset(namespace: Mapping[str, Any]) -> dict[str, Any]:
-    """Call training_dataset() on the course data and summarize the dataset it returns."""
-    with _DataDir(namespace):
+    """Call training_dataset() on the course data, then on a folder holding part of it
+    (SUBSET), and summarize both datasets (or the error of the second call)."""
+    from graders.checks.run import describe_error
+
+    with _DataDir(namespace) as folder:
         dataset = namespace["training_dataset"]()
         if dataset is None:
             raise NotImplementedYet("training_dataset() returned None.")
-        return describe_image_dataset(dataset)
+        described = describe_image_dataset(dataset)
+        with tempfile.TemporaryDirectory(prefix="happy-or-sad-part-") as part:
+            _copy_subset(Path(folder), Path(part))
+            namespace_dir = _point_data_dir(namespace, part)
+            try:
+                described["subset"] = describe_image_dataset(namespace["training_dataset"]())
+            except Exception as error:
+                described["subset"] = {"error": describe_error("training_dataset", error)}
+            finally:
+                _point_data_dir(namespace, namespace_dir)
+    return described
+
+
+def _copy_subset(source: Path, target: Path) -> None:
+    for name, count in SUBSET.items():
+        (target / name).mkdir()
+        for image in sorted((source / name).iterdir())[:count]:
+            shutil.copyfile(image, target / name / image.name)
+
+
+def _point_data_dir(namespace: Mapping[str, Any], folder: Any) -> Any:
+    """Set DATA_DIR in namespace to folder; returns what it was."""
+    old = namespace.get("DATA_DIR")
+    if isinstance(namespace, MutableMapping):
+        namespace["DATA_DIR"] = folder
+    return old
+
+
+def _on_both_folders(obs: dict[str, Any], judge: Any, subset_judge: Any = None) -> Verdict:
+    """judge on the course folder, then (subset_judge or judge) on the second folder; when
+    only the second fails, the feedback says it worked on the first and points to DATA_DIR."""
+    first = judge(obs)
+    if not first.passed or "subset" not in obs:
+        return first
+    subset = obs["subset"]
+    second = Verdict(False, subset["error"]) if "error" in subset else (subset_judge or judge)(
+        subset
+    )
+    if second.passed:
+        return first
+    held = ", ".join(f"{count} {name}" for name, count in SUBSET.items())
+    return Verdict(False, (
+        f"works on the course's {sum(CLASSES.values())} images, fails on another folder of "
+        f"{sum(SUBSET.values())} ({held}) given as DATA_DIR: read the images from DATA_DIR, "
+        f"not from a path or a number of images written into your code. {second.feedback}"
+    ))
 
 
 def _batches(obs: dict[str, Any]) -> Verdict:
-    return expect_batches(obs, BATCH_SIZE)
+    return _on_both_folders(obs, lambda described: expect_batches(described, BATCH_SIZE))
 
 
 def _images(obs: dict[str, Any]) -> Verdict:
-    return expect_images(obs, [IMAGE_SIZE, IMAGE_SIZE, 3])
+    return _on_both_folders(obs, lambda d: expect_images(d, [IMAGE_SIZE, IMAGE_SIZE, 3]))
 
 
 def _labels(obs: dict[str, Any]) -> Verdict:
-    return expect_labels(obs, CLASSES, CLASS_MEANS, MEAN_TOLERANCE)
+    return _on_both_folders(
+        obs,
+        lambda described: expect_labels(described, CLASSES, CLASS_MEANS, MEAN_TOLERANCE),
+        lambda described: expect_labels(described, SUBSET, {}, MEAN_TOLERANCE),
+    )
 
 
 # ------------------------------------------------------------ create_and_compile_model
@@ -139,6 +236,17 @@ def _input(obs: dict[str, Any]) -> Verdict:
     if not model.get("is_model"):
         return expect_model(model)
     return expect_shapes(model, [None, IMAGE_SIZE, IMAGE_SIZE, 3], model.get("output_shape"))
+
+
+def _convolutions(obs: dict[str, Any]) -> Verdict:
+    return expect_convolutions(obs["model"])
+
+
+def _params(obs: dict[str, Any]) -> Verdict:
+    return expect_params_at_most(
+        obs["model"], PARAMS_CAP, REFERENCE,
+        f"10 times the reference's {PARAMS:,}, so that training stays within the time limit",
+    )
 
 
 def _output_and_loss(obs: dict[str, Any]) -> Verdict:
@@ -218,31 +326,33 @@ ASSIGNMENT = Assignment(
             (
                 Check(f"a tf.data.Dataset of (images, labels) in batches of {BATCH_SIZE}", 10,
                       _batches),
-                Check("150x150 RGB images with pixels rescaled to [0, 1]", 10, _images),
-                Check("the 80 images, labelled 0 (happy) and 1 (sad)", 15, _labels),
+                Check("150x150 RGB images with pixels rescaled to [0, 1]", 8, _images),
+                Check("the 80 images, labelled 0 (happy) and 1 (sad)", 12, _labels),
             ),
         ),
         Exercise(
             "create_and_compile_model",
             observe_model,
             (
-                Check("input shape (None, 150, 150, 3)", 5, _input),
-                Check("output layer and loss suit 0/1 labels", 10, _output_and_loss),
-                Check("compiled with the accuracy metric", 5, _accuracy),
-                Check("gives probabilities for a batch of happy-or-sad images", 5, _runs),
+                Check("input shape (None, 150, 150, 3)", 4, _input),
+                Check("Conv2D and MaxPooling2D layers before the classifier", 3, _convolutions),
+                Check("output layer and loss suit 0/1 labels", 8, _output_and_loss),
+                Check("compiled with the accuracy metric", 4, _accuracy),
+                Check(f"at most {PARAMS_CAP:,} parameters", 2, _params),
+                Check("gives probabilities for a batch of happy-or-sad images", 4, _runs),
             ),
         ),
         Exercise(
             "EarlyStoppingCallback",
             observe_callback,
-            callback_checks("accuracy", THRESHOLD, points=(5, 10)),
+            callback_checks("accuracy", THRESHOLD, points=(4, 4, 4, 3)),
             kind="class",
             seeded=False,
         ),
         Exercise(
             "train_happy_sad_model",
             observe_training,
-            early_stopping_checks("accuracy", THRESHOLD, MAX_EPOCHS, points=(10, 10, 5)),
+            early_stopping_checks("accuracy", THRESHOLD, MAX_EPOCHS, points=(10, 14, 6)),
         ),
     ),
     timeout_s=600,

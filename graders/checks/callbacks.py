@@ -2,8 +2,9 @@
 
 ``probe_callback`` runs where the callback class lives: it instantiates the class, attaches
 it to a tiny model and calls ``on_epoch_end`` with hand-made logs, one value at a time,
-recording whether each call set ``model.stop_training``. No training is needed, so the
-probe takes milliseconds. The judges only read the probe's plain-data outcome.
+recording whether each call set ``model.stop_training`` and which keys it read from the
+logs. No training is needed, so the probe takes milliseconds. The judges only read the
+probe's plain-data outcome.
 """
 
 from __future__ import annotations
@@ -15,6 +16,32 @@ from graders.checks.values import type_name
 
 #: The loss reported beside the probed metric: Keras always logs both.
 _OTHER_LOGS = {"loss": 0.05, "accuracy": 0.5}
+#: Keys of older Keras' logs, and what Keras 3 calls them.
+_OLD_KEYS = {"acc": "accuracy", "val_acc": "val_accuracy"}
+
+
+class _RecordingLogs(dict):
+    """The logs handed to on_epoch_end: a dict that remembers which keys were read."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.read: list[str] = []
+
+    def _note(self, key: Any) -> None:
+        if isinstance(key, str) and key not in self.read:
+            self.read.append(key)
+
+    def __getitem__(self, key: Any) -> Any:
+        self._note(key)
+        return super().__getitem__(key)
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        self._note(key)
+        return super().get(key, default)
+
+    def __contains__(self, key: Any) -> bool:
+        self._note(key)
+        return super().__contains__(key)
 
 
 def probe_values(threshold: float) -> list[float]:
@@ -75,15 +102,16 @@ def _probe_once(
     callback: Any, is_class: bool, model: Any, epoch: int, metric: str, value: float
 ) -> dict[str, Any]:
     outcome: dict[str, Any] = {"value": value, "stopped": False, "error": None}
+    logs = _RecordingLogs(_OTHER_LOGS, **{metric: value})
     try:
         instance = callback() if is_class else callback
         instance.set_model(model)
         model.stop_training = False
-        logs = dict(_OTHER_LOGS, **{metric: value})
         instance.on_epoch_end(epoch, logs)
         outcome["stopped"] = bool(model.stop_training)
     except Exception as error:  # the learner's method may raise anything
         outcome["error"] = f"{type(error).__name__}: {error}"
+    outcome["read"] = [key for key in logs.read if key not in logs]
     return outcome
 
 
@@ -135,36 +163,81 @@ def expect_callback_class(described: dict[str, Any]) -> Verdict:
     return ok()
 
 
-def expect_stops_at(described: dict[str, Any], metric: str, threshold: float) -> Verdict:
-    """Pass when the callback stops training for metric >= threshold and only then."""
+def _probe_failure(probe: dict[str, Any], metric: str) -> Verdict | None:
+    """A failing verdict for a probe that raised or read a key the logs do not have."""
+    value = probe["value"]
+    old = [key for key in probe.get("read", []) if key in _OLD_KEYS]
+    if old:
+        return Verdict(False, (
+            f"your callback reads logs['{old[0]}'], the name older Keras used: Keras 3 logs it "
+            f"as '{_OLD_KEYS[old[0]]}' (with metrics=['{_OLD_KEYS[old[0]]}']), so read "
+            f"logs['{_OLD_KEYS[old[0]]}']."
+        ))
+    if probe.get("error"):
+        missing = probe.get("read", [])
+        if missing:
+            return Verdict(False, (
+                f"on_epoch_end with logs {{'loss': ..., '{metric}': {value}}}: your callback "
+                f"reads logs['{missing[0]}'], which the logs do not have ({probe['error']}); "
+                f"read logs['{metric}']."
+            ))
+        return fail(f"on_epoch_end with logs {{'{metric}': {value}}}", "no error", probe["error"])
+    return None
+
+
+def expect_stops_at(
+    described: dict[str, Any], metric: str, threshold: float, where: str = "all"
+) -> Verdict:
+    """Pass when the callback stops training for metric >= threshold and only then.
+
+    where picks the probes judged: "below" the threshold, "at" it exactly, "above" it, or
+    "all".
+    """
     structure = expect_callback_class(described)
     if not structure.passed:
         return structure
+    chosen = {
+        "below": lambda v: v < threshold,
+        "at": lambda v: v == threshold,
+        "above": lambda v: v > threshold,
+        "all": lambda v: True,
+    }[where]
     for probe in described.get("probes", []):
         value = probe["value"]
-        if probe.get("error"):
-            return fail(
-                f"on_epoch_end with logs {{'{metric}': {value}}}",
-                "no error",
-                probe["error"],
-            )
+        if not chosen(value):
+            continue
+        problem = _probe_failure(probe, metric)
+        if problem is not None:
+            return problem
         should_stop = value >= threshold
         if probe["stopped"] != should_stop:
             got = "stop_training set" if probe["stopped"] else "training left running"
             want = "stop_training set to True" if should_stop else "training left running"
-            return fail(f"{metric} = {value} (threshold {threshold})", want, got)
+            verdict = fail(f"{metric} = {value} (threshold {threshold})", want, got)
+            if value == threshold:
+                return Verdict(False, (
+                    f"{verdict.feedback} At exactly {threshold} your callback keeps training: "
+                    "use >= (greater than or equal), not >."
+                ))
+            return verdict
     return ok()
 
 
-def callback_checks(metric: str, threshold: float, points: tuple[int, int]) -> tuple[Check, Check]:
-    """The two checks of a callback class that stops training at threshold of metric: its
-    structure (a Callback overriding on_epoch_end) and its behaviour (with their points)."""
+def callback_checks(
+    metric: str, threshold: float, points: tuple[int, int, int, int]
+) -> tuple[Check, ...]:
+    """The four checks of a callback class that stops training at threshold of metric, with
+    their points: its structure (a Callback overriding on_epoch_end), and its behaviour below,
+    exactly at and above the threshold (so that a ``>`` written for ``>=`` costs only the
+    boundary)."""
     percent = f"{threshold:.1%}".replace(".0%", "%")
+
+    def behaviour(where: str) -> Any:
+        return lambda described: expect_stops_at(described, metric, threshold, where)
+
     return (
         Check("a tf.keras.callbacks.Callback with on_epoch_end", points[0], expect_callback_class),
-        Check(
-            f"stops training at {percent} {metric} and only then",
-            points[1],
-            lambda described: expect_stops_at(described, metric, threshold),
-        ),
+        Check(f"keeps training below {percent} {metric}", points[1], behaviour("below")),
+        Check(f"stops training at exactly {percent} {metric}", points[2], behaviour("at")),
+        Check(f"stops training above {percent} {metric}", points[3], behaviour("above")),
     )

@@ -144,8 +144,28 @@ def expect_batches(described: dict[str, Any], batch_size: int) -> Verdict:
         return verdict
     sizes = described["batch_sizes"]
     if any(size != batch_size for size in sizes[:-1]) or sizes[-1] > batch_size:
-        return fail("batch sizes", f"batches of {batch_size}", sorted(set(sizes)))
+        return fail(
+            "images per batch",
+            f"batches of {batch_size} images (the last one may hold fewer)",
+            f"{describe_batch_sizes(sizes)} (batch_size sets it)",
+        )
     return ok()
+
+
+def describe_batch_sizes(sizes: list[int]) -> str:
+    """Batch sizes in words, e.g. "2 batches of 32 images and a last one of 16"."""
+    def group(count: int, size: int) -> str:
+        return f"{count} batch{'es' if count > 1 else ''} of {size} image{'s' if size != 1 else ''}"
+
+    runs: list[list[int]] = []
+    for size in sizes:
+        if runs and runs[-1][1] == size:
+            runs[-1][0] += 1
+        else:
+            runs.append([1, size])
+    if len(runs) == 2 and runs[1][0] == 1:
+        return f"{group(*runs[0])} and a last one of {runs[1][1]}"
+    return ", ".join(group(count, size) for count, size in runs)
 
 
 def expect_images(
@@ -205,7 +225,7 @@ def expect_labels(
     got_means = {
         str(_number(k)): v / brightest for k, v in described.get("label_means", {}).items()
     }
-    for label, (name, mean) in enumerate(means.items()):
+    for label, (name, mean) in enumerate(means.items()):  # means may be empty: counts only
         if abs(got_means[str(label)] - mean) > tolerance:
             return fail(
                 f"images labelled {label}",

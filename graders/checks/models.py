@@ -6,12 +6,14 @@ output, so they can run in the grader's own process.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from graders.checks.core import Check, Verdict, fail, ok
 from graders.checks.values import type_name
 
-_METRIC_ALIASES = {"acc": "accuracy"}
+#: Metric names of older Keras; Keras 3 logs a metric under the very name it was given.
+_OLD_METRIC_NAMES = {"acc": "accuracy"}
 
 
 def describe_model(model: Any) -> dict[str, Any]:
@@ -109,9 +111,12 @@ def loss_name(loss: Any) -> str | None:
 
 
 def metric_name(metric: Any) -> str:
-    """The canonical name of a metric given as a string or a Metric object."""
-    name = metric if isinstance(metric, str) else getattr(metric, "name", type_name(metric))
-    return _METRIC_ALIASES.get(name, name)
+    """The name a metric given as a string or a Metric object is logged under: the key
+    of ``logs`` in a callback and of ``History.history`` (Keras 3 keeps the string given:
+    ``metrics=["acc"]`` logs ``"acc"``)."""
+    if isinstance(metric, str):
+        return metric
+    return str(getattr(metric, "name", None) or type_name(metric))
 
 
 def _flatten(items: Any) -> list[Any]:
@@ -162,28 +167,133 @@ def expect_params(described: dict[str, Any], count: int) -> Verdict:
     if not described.get("is_model"):
         return expect_model(described)
     if described.get("params") != count:
-        return fail("number of parameters", f"{count:,}", described.get("params"))
+        return fail("number of parameters", f"{count:,}", _fmt_count(described.get("params")))
+    return ok()
+
+
+def _fmt_count(count: int | None) -> str:
+    return "unknown (the model is not built: does it start with tf.keras.Input?)" if (
+        count is None
+    ) else f"{count:,}"
+
+
+def compare_with_reference(described: dict[str, Any], reference: list[tuple[str, int]]) -> str:
+    """A sentence on the model's parameter count against the reference's, naming the first
+    layer whose count differs; reference lists the reference's (layer class, parameters)."""
+    total = sum(params for _, params in reference)
+    got = described.get("params")
+    if got is None:
+        return f"The reference model has {total:,} parameters."
+    layers = described.get("layers", [])
+    for index, layer in enumerate(layers):
+        want = reference[index] if index < len(reference) else None
+        if want is None or (layer["class"], layer.get("params")) != want:
+            mine = f"layer {index + 1}, {layer['name']} ({layer['class']}), has " + (
+                f"{layer.get('params') or 0:,}"
+            )
+            theirs = (
+                f"the reference's {want[0]} has {want[1]:,}" if want else
+                "the reference has no such layer"
+            )
+            return (
+                f"Your model has {got:,} parameters, the reference {total:,}: the first "
+                f"difference is {mine} where {theirs}. That is fine: the reference is one "
+                "network that works, not the only one."
+            )
+    if len(layers) < len(reference):
+        return (
+            f"Your model has {got:,} parameters, the reference {total:,}: it has "
+            f"{len(layers)} layers, the reference {len(reference)}."
+        )
+    return f"{got:,} parameters, as many as the reference."
+
+
+def expect_params_at_most(
+    described: dict[str, Any], cap: int, reference: list[tuple[str, int]], why: str
+) -> Verdict:
+    """Pass when the model has at most cap parameters; the feedback compares the model with
+    the reference (see compare_with_reference), pass or fail. why says what the cap is for."""
+    if not described.get("is_model"):
+        return expect_model(described)
+    got = described.get("params")
+    comparison = compare_with_reference(described, reference)
+    if got is None or got > cap:
+        verdict = fail("number of parameters", f"at most {cap:,} ({why})", _fmt_count(got))
+        return Verdict(False, f"{verdict.feedback} {comparison}")
+    return ok(comparison)
+
+
+def _layer_classes(described: dict[str, Any]) -> list[str]:
+    return [layer["class"] for layer in described.get("layers", [])]
+
+
+#: Layers that start the classifier part of a network (after the feature extractor).
+_CLASSIFIER_START = ("Flatten", "GlobalAveragePooling2D", "GlobalMaxPooling2D", "Dense")
+
+
+def expect_convolutions(described: dict[str, Any]) -> Verdict:
+    """Pass when at least one Conv2D and one MaxPooling2D come before the classifier (the
+    first Flatten, global pooling or Dense layer)."""
+    if not described.get("is_model"):
+        return expect_model(described)
+    classes = _layer_classes(described)
+    start = next((i for i, c in enumerate(classes) if c in _CLASSIFIER_START), len(classes))
+    features = classes[:start]
+    missing = [kind for kind in ("Conv2D", "MaxPooling2D") if kind not in features]
+    if missing:
+        return fail(
+            "layers before the Flatten/Dense classifier",
+            "at least one Conv2D and one MaxPooling2D",
+            f"no {' and no '.join(missing)} there (layers: {', '.join(classes) or 'none'})",
+        )
+    return ok()
+
+
+def expect_hidden_dense(described: dict[str, Any]) -> Verdict:
+    """Pass when a Flatten layer comes first among the Dense layers and at least one hidden
+    Dense layer comes before the output Dense layer."""
+    if not described.get("is_model"):
+        return expect_model(described)
+    classes = _layer_classes(described)
+    dense = [i for i, c in enumerate(classes) if c == "Dense"]
+    flatten = [i for i, c in enumerate(classes) if c == "Flatten"]
+    got = ", ".join(classes) or "no layers"
+    if not flatten or (dense and flatten[0] > dense[0]):
+        return fail("layers", "a Flatten layer before the Dense layers", got)
+    if len(dense) < 2:
+        return fail("layers", "a hidden Dense layer before the output Dense layer", got)
     return ok()
 
 
 def expect_compiled(
     described: dict[str, Any],
-    optimizer: str,
+    optimizer: str | None,
     losses: set[str],
     metrics: set[str] | None = None,
 ) -> Verdict:
-    """Pass when the model was compiled with the optimizer class, one of losses, metrics."""
+    """Pass when the model was compiled with the optimizer class (any casing; None: any
+    optimizer), one of losses and metrics logged under the given names."""
     if not described.get("is_model"):
         return expect_model(described)
     if not described.get("compiled"):
         return fail("compiled", "a compiled model (call model.compile)", "a model never compiled")
     got_optimizer = described["optimizer"]["class"]
-    if got_optimizer != optimizer:
+    if optimizer is not None and got_optimizer.lower() != optimizer.lower():
         return fail("optimizer", optimizer, got_optimizer)
     if described.get("loss") not in losses:
         return fail("loss", " or ".join(sorted(losses)), described.get("loss"))
-    if metrics is not None and not metrics.issubset(described.get("metrics", [])):
-        return fail("metrics", sorted(metrics), described.get("metrics"))
+    got_metrics = described.get("metrics", [])
+    if metrics is not None and not metrics.issubset(got_metrics):
+        verdict = fail("metrics", sorted(metrics), got_metrics)
+        old = [m for m in got_metrics if _OLD_METRIC_NAMES.get(m) in metrics]
+        if old:
+            return Verdict(False, (
+                f"{verdict.feedback} Keras 3 logs a metric under the name you give it, so "
+                f"metrics=['{old[0]}'] is logged as '{old[0]}', while your callback and the "
+                f"tests read '{_OLD_METRIC_NAMES[old[0]]}': use "
+                f"metrics=['{_OLD_METRIC_NAMES[old[0]]}']."
+            ))
+        return verdict
     return ok()
 
 
@@ -214,30 +324,31 @@ def expect_runs_on_batch(described: dict[str, Any], batch: str, shape: list[int]
 
 def classifier_checks(
     input_shape: list[int],
-    layers: list[str],
-    params: int,
+    structure: tuple[str, Callable[[dict[str, Any]], Verdict]],
+    reference: list[tuple[str, int]],
     *,
     classes: int,
     batch: int,
     data: str,
-    points: int,
+    points: tuple[int, int, int, int, int],
+    cap_reason: str,
     optimizer: str = "Adam",
     loss: str = "sparse_categorical_crossentropy",
     metric: str = "accuracy",
 ) -> tuple[Check, ...]:
-    """The five checks of a compiled image classifier, each worth points: input and output
-    shapes, layer kinds, parameter count, compile settings, and softmax probabilities for a
-    batch of real test images (``on_batch``, from run_on_batch). data names the images
-    ("MNIST")."""
+    """The five checks of a compiled image classifier, with their points: input and output
+    shapes; structure (name, judge): the layer kinds the exercise requires; at most 10 times
+    the reference's parameters (reference: its (layer class, parameters), shown as
+    information; cap_reason says why there is a cap); compile settings; and softmax
+    probabilities for a batch of real test images (``on_batch``, from run_on_batch). data
+    names the images ("MNIST"). Any number of units or filters passes."""
+    cap = 10 * sum(params for _, params in reference)
 
     def shapes(described: dict[str, Any]) -> Verdict:
         return expect_shapes(described, [None, *input_shape], [None, classes])
 
-    def kinds(described: dict[str, Any]) -> Verdict:
-        return expect_layers(described, layers)
-
     def count(described: dict[str, Any]) -> Verdict:
-        return expect_params(described, params)
+        return expect_params_at_most(described, cap, reference, cap_reason)
 
     def compiled(described: dict[str, Any]) -> Verdict:
         return expect_compiled(described, optimizer=optimizer, losses={loss}, metrics={metric})
@@ -249,11 +360,11 @@ def classifier_checks(
 
     shape = ", ".join(str(size) for size in input_shape)
     return (
-        Check(f"input (None, {shape}) and output (None, {classes})", points, shapes),
-        Check("layers " + ", ".join(layers), points, kinds),
-        Check(f"{params:,} parameters", points, count),
-        Check(f"compiled with {optimizer.lower()}, {loss.replace('_', ' ')}, {metric}", points,
+        Check(f"input (None, {shape}) and output (None, {classes})", points[0], shapes),
+        Check(structure[0], points[1], structure[1]),
+        Check(f"at most {cap:,} parameters", points[2], count),
+        Check(f"compiled with {optimizer.lower()}, {loss.replace('_', ' ')}, {metric}", points[3],
               compiled),
-        Check(f"gives {classes} probabilities per image for {batch} {data} images", points,
+        Check(f"gives {classes} probabilities per image for {batch} {data} images", points[4],
               runs),
     )

@@ -104,19 +104,185 @@ def judge_exercise(
     return results
 
 
+#: Names a notebook defines outside its graded cells -> the id of the cell that defines
+#: them (see ``defining_cells``). The grader's worker sets it from the submission; in a
+#: notebook every cell has run, so it stays empty there.
+DEFINED_ELSEWHERE: dict[str, str] = {}
+
+#: Keyword arguments of older Keras, and what Keras 3 calls them.
+_RENAMED_ARGUMENTS = {"lr": "learning_rate", "nb_epoch": "epochs", "input_dim": "input_shape"}
+
+
 def describe_error(name: str, error: BaseException) -> str:
-    """One line naming the exception and, when known, the learner's cell and line."""
+    """One line naming the learner's mistake, and where in their code it happened.
+
+    It names the exception and the learner's last frame (cell, line), and says more for
+    the mistakes learners make: a call that received None (the library's own error is then
+    left out), a name defined only in a cell the grader does not run, a missing file or
+    folder, an argument name of older Keras.
+    """
+    frames = _learner_frames(error)
     where = ""
-    for frame in reversed(traceback.extract_tb(error.__traceback__)):
-        filename = frame.filename
-        if filename.startswith("<cell") or "ipykernel" in filename or "ipython-input" in filename:
+    if frames:
+        summary = frames[-1][1]
+        filename = summary.filename
+        if filename.startswith("<cell"):
             cell = filename.strip("<>").removeprefix("cell ")
-            where = (
-                f" (in cell {cell}, line {frame.lineno})"
-                if filename.startswith("<cell")
-                else f" (line {frame.lineno} of your cell)"
-            )
-            break
+            where = f" (in cell {cell}, line {summary.lineno})"
+        else:
+            where = f" (line {summary.lineno} of your cell)"
     message = str(error).strip().splitlines()[0] if str(error).strip() else ""
     kind = type(error).__name__
-    return f"`{name}` raised {kind}{': ' + message if message else ''}{where}."
+    raised_inside_a_library = bool(frames) and frames[-1][2]
+    if frames and raised_inside_a_library:
+        nones = _none_arguments(*frames[-1][:2])
+        if nones:
+            call, arguments = nones
+            return (
+                f"`{name}` failed{where}: `{call}(...)` received None for "
+                f"{_join(arguments)}. Replace each None with a value."
+            )
+    hint = _hint(error, message, frames)
+    return f"`{name}` raised {kind}{': ' + message if message else ''}{where}.{hint}"
+
+
+def _learner_frames(error: BaseException) -> list[tuple[Any, traceback.FrameSummary, bool]]:
+    """(frame, summary, whether a deeper frame is not the learner's) for each learner frame."""
+    walked = list(traceback.walk_tb(error.__traceback__))
+    summaries = traceback.extract_tb(error.__traceback__)
+    found = []
+    for index, ((frame, _), summary) in enumerate(zip(walked, summaries, strict=False)):
+        if _is_learner_file(summary.filename):
+            deeper = [s.filename for s in summaries[index + 1 :]]
+            found.append((frame, summary, any(not _is_learner_file(f) for f in deeper)))
+    return found
+
+
+def _is_learner_file(filename: str) -> bool:
+    return filename.startswith("<cell") or "ipykernel" in filename or "ipython-input" in filename
+
+
+def _none_arguments(frame: Any, summary: traceback.FrameSummary) -> tuple[str, list[str]] | None:
+    """The call on the failing line of the learner's code that received None arguments:
+    its name and the arguments (literal None, or a name bound to None in the frame)."""
+    import ast
+    import linecache
+
+    lines = linecache.getlines(summary.filename, frame.f_globals)
+    if not lines or summary.lineno is None:
+        return None
+    try:
+        tree = ast.parse("".join(lines))
+    except SyntaxError:
+        return None
+    first, last = summary.lineno, getattr(summary, "end_lineno", None) or summary.lineno
+    calls = [
+        node
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and first <= node.lineno
+        and (node.end_lineno or node.lineno) <= last
+    ]
+    for call in sorted(calls, key=lambda node: (node.lineno, node.col_offset)):
+        arguments = [
+            f"argument {position}" + (f" (`{arg.id}`)" if isinstance(arg, ast.Name) else "")
+            for position, arg in enumerate(call.args, start=1)
+            if _is_none(arg, frame)
+        ]
+        arguments += [
+            f"`{keyword.arg}`" for keyword in call.keywords
+            if keyword.arg is not None and _is_none(keyword.value, frame)
+        ]
+        if arguments:
+            return ast.unparse(call.func), arguments
+    return None
+
+
+def _is_none(node: Any, frame: Any) -> bool:
+    import ast
+
+    if isinstance(node, ast.Constant):
+        return node.value is None
+    if isinstance(node, ast.Name):
+        missing = object()
+        value = frame.f_locals.get(node.id, frame.f_globals.get(node.id, missing))
+        return value is None
+    return False
+
+
+def _hint(error: BaseException, message: str, frames: list) -> str:
+    """A sentence on what to do, for the errors whose cause is known; "" otherwise."""
+    if isinstance(error, NameError) and getattr(error, "name", None):
+        missing = error.name
+        cell = DEFINED_ELSEWHERE.get(missing)
+        if cell:
+            return (
+                f" `{missing}` is defined in cell {cell}, which the grader does not run: "
+                "graded cells must be self-contained (define it inside your function, or "
+                "call the function that makes it)."
+            )
+    for old, new in _RENAMED_ARGUMENTS.items():
+        if f"'{old}'" in message and ("not recognized" in message or "unexpected keyword" in
+                                       message):
+            return f" `{old}=` is the name older Keras used: Keras 3 calls it `{new}=`."
+    missing_path = isinstance(error, FileNotFoundError | NotADirectoryError) or any(
+        text in message
+        for text in ("No images found in directory", "Could not find directory",
+                     "No such file or directory")
+    )
+    if missing_path:
+        uses_data_dir = any("DATA_DIR" in frame.f_globals for frame, _, _ in frames)
+        where = "DATA_DIR" if uses_data_dir else "what the notebook gives your function"
+        return (
+            " The grader runs your code on its own copy of the data, where that path does not "
+            f"exist: read the data from {where} instead of writing a folder's path."
+        )
+    return ""
+
+
+def _join(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def defining_cells(cells: list[tuple[str, str]]) -> dict[str, str]:
+    """Map each name bound at the top level of the given (cell id, source) code cells to the
+    first cell that binds it (assignments, imports, def, class, for and with targets)."""
+    import ast
+
+    defined: dict[str, str] = {}
+    for cell_id, source in cells:
+        try:
+            tree = ast.parse(source)
+        except SyntaxError:  # magics, or code that does not parse: nothing to learn from it
+            continue
+        for node in tree.body:
+            for name in _bound_names(node):
+                defined.setdefault(name, cell_id)
+    return defined
+
+
+def _bound_names(node: Any) -> list[str]:
+    import ast
+
+    if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+        return [node.name]
+    if isinstance(node, ast.Import | ast.ImportFrom):
+        return [(alias.asname or alias.name).split(".")[0] for alias in node.names]
+    targets: list[Any] = []
+    if isinstance(node, ast.Assign):
+        targets = node.targets
+    elif isinstance(node, ast.AnnAssign | ast.AugAssign | ast.For | ast.AsyncFor):
+        targets = [node.target]
+    elif isinstance(node, ast.With | ast.AsyncWith):
+        targets = [item.optional_vars for item in node.items if item.optional_vars]
+    return [
+        leaf.id for target in targets for leaf in ast.walk(target) if isinstance(leaf, ast.Name)
+    ]
+
+
+def remember_source(filename: str, source: str) -> None:
+    """Keep the source of code compiled under filename (a graded cell run with exec), so
+    that tracebacks and describe_error can read its lines, as they can in a notebook."""
+    import linecache
+
+    linecache.cache[filename] = (len(source), None, source.splitlines(keepends=True), filename)

@@ -119,10 +119,31 @@ def _execute(
             "assignment": submission.assignment.id,
             "seed": seed,
             "cells": [{"id": c.id, "source": c.source} for c in submission.cells],
+            "defined_elsewhere": _defined_elsewhere(submission),
         }
         env = isolation.environment(plan, seed)
         outcome = supervise.run_worker({"job": job, "plan": plan}, env, timeout_s)
     return _report(outcome)
+
+
+def _defined_elsewhere(submission: Submission) -> dict[str, str]:
+    """Names the notebook's other code cells (which the grader does not run) define -> the
+    cell defining each, so that a NameError in a graded cell can say where the name lives."""
+    import json
+
+    from graders.checks.run import defining_cells
+
+    graded = {cell.id for cell in submission.cells}
+    try:
+        cells = json.loads(submission.path.read_bytes())["cells"]
+        others = [
+            (str(cell.get("id")), "".join(cell.get("source", "")))
+            for cell in cells
+            if cell.get("cell_type") == "code" and cell.get("id") not in graded
+        ]
+    except Exception:  # the notebook was readable a moment ago; this is only for feedback
+        return {}
+    return {name: cell for name, cell in defining_cells(others).items() if name.isidentifier()}
 
 
 def _timings(outcome: supervise.Outcome) -> dict[str, float]:

@@ -15,7 +15,7 @@ import os
 import sys
 from typing import Any
 
-from graders.checks.run import describe_error, observe_exercise
+from graders.checks.run import DEFINED_ELSEWHERE, describe_error, observe_exercise, remember_source
 from graders.grading import channel, isolation, tamper
 
 
@@ -26,7 +26,9 @@ def run_cells(
     errors = []
     for cell in cells:
         try:
-            code = compile(shell.transform_cell(cell["source"]), f"<cell {cell['id']}>", "exec")
+            source, filename = shell.transform_cell(cell["source"]), f"<cell {cell['id']}>"
+            remember_source(filename, source)  # so that feedback can read the failing line
+            code = compile(source, filename, "exec")
             exec(code, namespace)
         except BaseException as error:  # learner code may raise anything, SystemExit included
             errors.append({"cell": cell["id"], "message": describe_error("the cell", error)})
@@ -39,6 +41,7 @@ def main(fd: int) -> int:
     os.dup2(os.open(os.devnull, os.O_RDONLY), 0)
     send = channel.sender(fd, request.pop("token"))
     job, plan = request["job"], request["plan"]
+    DEFINED_ELSEWHERE.update(job.get("defined_elsewhere", {}))  # names for NameError feedback
     try:
         applied = isolation.confine(plan)
     except (isolation.ConfinementError, OSError) as error:
