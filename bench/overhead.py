@@ -1,5 +1,7 @@
 """Grading overhead: `graders grade` on each assignment's reference against doing the same
-work plainly (bench.plain) in one process with the same seeds. Goal: at most 1.10."""
+work plainly (bench.plain) in one process with the same seeds. Goal: at most 1.15 (issue 13:
+measuring the trained model in the verifier may add 5% to the 1.10 of issue 6); the plain
+run does not measure the trained models, so the ratio includes the verifier's cost."""
 
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ from bench.measure import PY, ROOT, last_json, median, ratio, repeated, run_time
 
 NAME = "overhead"
 TITLE = "1. Grading overhead"
-GOAL = 1.10
+GOAL = 1.15
 ASSIGNMENTS = ("C1W1", "C1W2", "C1W3", "C1W4")
 
 
@@ -93,6 +95,7 @@ _STEP_NAMES = {
     "interpreter_s": "Python start-up and exit (TensorFlow teardown: the worker skips it)",
     "start_up_s": "imports, TensorFlow start-up, seeds (worker: + sandbox, snapshot)",
     "cells_s": "the graded cells",
+    "verify_s": "the verifier measuring the trained model once the worker is done",
     "grader_s": "the grader's own process: CLI start-up, structure check, judging",
 }
 

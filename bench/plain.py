@@ -2,9 +2,10 @@
 
 It does, in one plain Python process, the work that grading a notebook cannot avoid: seed
 as the grader does, execute the graded cells, and observe each exercise (call the learner's
-functions on the grader's data, as the notebook's test cells do). No sandbox, no second
-process, no structure check, no tamper snapshot, no judging. It prints the seconds of each
-step as JSON on its last line.
+functions on the grader's data, as the notebook's test cells do), trained models written
+down as data but not measured (the grader's verifier measures them: its cost is overhead).
+No sandbox, no second process, no structure check, no tamper snapshot, no judging. It
+prints the seconds of each step as JSON on its last line.
 """
 
 from __future__ import annotations
@@ -42,6 +43,9 @@ def main(job_path: str) -> dict[str, float]:
 
     assignment = get_assignment(job["assignment"])
     seed_everything(job["seed"])
+    from graders.checks import verification
+
+    verification.MEASURE_IN_PROCESS = False  # trained models handed over, not measured
     timings = {"start_up_s": time.monotonic() - STARTED}
     last = time.monotonic()
     namespace: dict = {"__name__": "__main__"}

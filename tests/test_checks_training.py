@@ -1,4 +1,5 @@
-"""The shared callback, History and array checks, on real Keras objects and synthetic logs."""
+"""The shared callback, History and array checks, on real Keras objects and synthetic logs;
+the grader's record of each fit, and forged training claims measured against the model."""
 
 from __future__ import annotations
 
@@ -12,8 +13,10 @@ from graders.checks.training import (
     expect_epochs_at_most,
     expect_reached,
     expect_stopped_by_callback,
+    observe_training_call,
 )
 from graders.checks.values import describe_array, expect_float_array, expect_range
+from graders.checks.verification import Measure, Unverifiable, accuracy, export_model, rebuild
 
 THRESHOLD = 0.98
 
@@ -90,13 +93,27 @@ def test_each_wrong_callback_fails_with_its_reason(callback, fragment):
     assert fragment in verdict.feedback
 
 
-def _fit(epochs, callbacks=()):
+X = np.array([[0.0], [1.0]] * 8)
+Y = np.array([0, 1] * 8)
+TOY = Measure(lambda: (X, Y), lambda model, data: accuracy(model, *data))
+
+
+def _model(layers=None):
     keras.utils.set_random_seed(0)
-    model = keras.Sequential([keras.Input(shape=(1,)), keras.layers.Dense(2, "softmax")])
-    model.compile("adam", "sparse_categorical_crossentropy", metrics=["accuracy"])
-    x = np.array([[0.0], [1.0]] * 8)
-    y = np.array([0, 1] * 8)
-    return model.fit(x, y, epochs=epochs, verbose=0, callbacks=list(callbacks))
+    layers = layers or [keras.layers.Dense(2, "softmax")]
+    model = keras.Sequential([keras.Input(shape=(1,)), *layers])
+    model.compile(
+        keras.optimizers.Adam(0.1), "sparse_categorical_crossentropy", metrics=["accuracy"]
+    )
+    return model
+
+
+def _fit(epochs, callbacks=()):
+    return _model().fit(X, Y, epochs=epochs, verbose=0, callbacks=list(callbacks))
+
+
+def _observe(train):
+    return observe_training_call(train, "train", TOY)
 
 
 class StopAtOnce(keras.callbacks.Callback):
@@ -104,29 +121,130 @@ class StopAtOnce(keras.callbacks.Callback):
         self.model.stop_training = True
 
 
+#: Epoch accuracy is measured before each step's update: on a toy fit of one step per epoch
+#: it can be far from the final model's. These tests are not about that gap (see below).
+ANY = 1.0
+
+
 def test_history_of_a_run_stopped_by_a_callback():
-    described = describe_history(_fit(5, [StopAtOnce()]))
-    assert described["epochs_run"] == 1 and described["epochs_asked"] == 5
-    assert described["stopped_early"]
-    acc = described["metrics"]["accuracy"][-1]
-    assert expect_stopped_by_callback(described, "accuracy", acc).passed
-    assert expect_epochs_at_most(described, 5).passed
-    assert "expected at most 4, but got 5" in expect_epochs_at_most(described, 4).feedback
+    described = _observe(lambda: _fit(5, [StopAtOnce()]))
+    observed = described["observed"]
+    assert observed["epochs_run"] == 1 and observed["epochs_asked"] == 5
+    assert observed["stopped_early"] and described["forged"] is None
+    acc = described["measured"]["figures"]["accuracy"]
+    assert expect_stopped_by_callback(described, "accuracy", acc, ANY).passed
+    assert expect_epochs_at_most(described, 5, tolerance=ANY).passed
+    verdict = expect_epochs_at_most(described, 4, tolerance=ANY)
+    assert "expected at most 4, but got 5" in verdict.feedback
 
 
 def test_history_of_a_run_that_ran_out_of_epochs():
-    described = describe_history(_fit(3))
-    assert described["epochs_run"] == 3 and not described["stopped_early"]
-    assert "ran all 3 epochs" in expect_stopped_by_callback(described, "accuracy", 0.0).feedback
-    assert "expected at most 2, but got 3" in expect_epochs_at_most(described, 2).feedback
-    assert "expected at least 1.5" in expect_reached(described, "accuracy", 1.5).feedback
-    assert "'accuracy' (compile with" not in expect_reached(described, "accuracy", 0).feedback
-    assert "expected 'acc'" in expect_reached(described, "acc", 0.5).feedback
+    described = _observe(lambda: _fit(3))
+    assert described["observed"]["epochs_run"] == 3 and not described["observed"]["stopped_early"]
+    verdict = expect_stopped_by_callback(described, "accuracy", 0.0, ANY)
+    assert "ran all 3 epochs" in verdict.feedback
+    verdict = expect_epochs_at_most(described, 2, tolerance=ANY)
+    assert "expected at most 2, but got 3" in verdict.feedback
+    assert "expected at least 2.5" in expect_reached(described, "accuracy", 2.5, ANY).feedback
+    assert "'accuracy' (compile with" not in expect_reached(described, "accuracy", 0, ANY).feedback
+    assert "expected 'acc'" in expect_reached(described, "acc", 0.5, ANY).feedback
 
 
 def test_a_model_is_not_a_history():
     verdict = expect_epochs_at_most(describe_history(keras.Sequential()), 10)
     assert "expected the History returned by model.fit" in verdict.feedback
+
+
+def test_the_grader_sees_the_fit_even_when_a_learner_callback_rewrites_the_logs():
+    class Boast(keras.callbacks.Callback):
+        def on_epoch_end(self, epoch, logs=None):
+            logs["accuracy"] = 0.999
+
+    described = _observe(lambda: _fit(2, [Boast()]))
+    assert described["metrics"]["accuracy"] == [0.999, 0.999]  # what the History claims
+    assert described["observed"]["metrics"]["accuracy"] != [0.999, 0.999]  # what the fit did
+    verdict = expect_reached(described, "accuracy", 0.5)
+    assert not verdict.passed
+    assert "changed after training: 'accuracy' on epoch 1" in verdict.feedback
+
+
+def _rewritten():
+    history = _fit(2)
+    history.history["accuracy"] = [0.93, 0.99]
+    return history
+
+
+def _hand_made():
+    history = keras.callbacks.History()
+    history.set_model(_model())
+    history.epoch, history.history = [0, 1], {"accuracy": [0.93, 0.99], "loss": [0.2, 0.1]}
+    history.params = {"epochs": 10}
+    history.model.stop_training = True
+    return history
+
+
+def _weights_swapped():
+    history = _fit(20)
+    history.model.set_weights([np.zeros_like(w) for w in history.model.get_weights()])
+    return history
+
+
+@pytest.mark.parametrize(
+    ("train", "fragment"),
+    [
+        (_rewritten, "changed after training: 'accuracy' on epoch 1 is 0.9300 in it"),
+        (_hand_made, "a History that no model.fit call returned"),
+        (_weights_swapped, "the History's claim is not borne out by the model"),
+    ],
+    ids=["rewritten", "hand_made", "weights_swapped_after_training"],
+)
+def test_a_forged_claim_fails_every_training_check(train, fragment):
+    described = _observe(train)
+    for verdict in (
+        expect_epochs_at_most(described, 10),
+        expect_reached(described, "accuracy", 0.5),
+        expect_stopped_by_callback(described, "accuracy", 0.5),
+    ):
+        assert not verdict.passed and fragment in verdict.feedback, verdict.feedback
+
+
+def test_the_trained_model_is_rebuilt_from_data_with_the_same_outputs():
+    model = _fit(3).model
+    rebuilt = rebuild(export_model(model))
+    assert type(rebuilt) is keras.Sequential and rebuilt is not model
+    np.testing.assert_allclose(rebuilt.predict(X, verbose=0), model.predict(X, verbose=0))
+
+
+class Confident(keras.Sequential):
+    def predict(self, x, **kwargs):
+        return np.eye(2)[Y]
+
+
+@pytest.mark.parametrize(
+    ("make", "fragment"),
+    [
+        (lambda: _model([keras.layers.Lambda(lambda t: t * 2), keras.layers.Dense(2, "softmax")]),
+         "Keras' safe mode cannot rebuild it from its config"),
+        (lambda: Confident([keras.Input(shape=(1,)), keras.layers.Dense(2, "softmax")]),
+         "its class Confident is one of your own (its methods: predict)"),
+    ],
+    ids=["lambda_layer", "subclass_overrides_predict"],
+)
+def test_a_model_that_needs_code_to_rebuild_cannot_be_verified(make, fragment):
+    model = make()
+    model.compile("adam", "sparse_categorical_crossentropy", metrics=["accuracy"])
+    described = _observe(lambda: model.fit(X, Y, epochs=1, verbose=0))
+    verdict = expect_reached(described, "accuracy", 0.0, ANY)
+    assert not verdict.passed
+    assert verdict.feedback.startswith("The trained model can't be verified:")
+    assert fragment in verdict.feedback, verdict.feedback
+
+
+def test_weights_that_do_not_fit_the_config_cannot_be_verified():
+    export = export_model(_fit(1).model)
+    export["weights"] = export_model(_model([keras.layers.Dense(3, "softmax")]))["weights"]
+    with pytest.raises(Unverifiable, match="its weights do not fit its layers"):
+        rebuild(export)
 
 
 def test_image_arrays_shape_dtype_and_range():

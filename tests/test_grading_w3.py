@@ -17,6 +17,7 @@ from conftest import NOTEBOOKS, SOLUTIONS, grade, write_variant
 from graders.assignments import c1w3, c1w3_quiz
 from graders.checks.run import judge_exercise, observe_exercise
 from graders.checks.training import observe_fit
+from graders.checks.verification import Measure, accuracy
 from graders.determinism import SEED
 
 ASSIGNMENT = SOLUTIONS / "W3" / "C1W3_Assignment.ipynb"
@@ -367,7 +368,8 @@ def training_failures(source: str | None, few_images) -> dict:
         observation = {
             "status": "ok",
             "data": observe_fit(
-                namespace["train_convolutional_model"], *few_images, "train_convolutional_model"
+                namespace["train_convolutional_model"], *few_images, "train_convolutional_model",
+                Measure(lambda: few_images, lambda model, data: accuracy(model, *data)),
             ),
         }
     except Exception as error:  # pragma: no cover - reported by the assertion below

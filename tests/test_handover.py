@@ -57,3 +57,38 @@ def test_replacing_a_graders_function_or_its_code_is_noticed(monkeypatch):
         assert tamper.changes(taken) == []
     finally:
         del quiz.added_by_learner
+
+
+def _plan_and_env(tmp_path):
+    from graders.grading import isolation, runner
+
+    plan = runner._plan(str(tmp_path), 60, 2048)
+    return plan, isolation.environment(plan, 42)
+
+
+def test_the_verifier_measures_handed_over_models_in_a_process_of_its_own(tmp_path):
+    import keras
+    import numpy as np
+
+    from graders.checks.verification import export_model
+    from graders.grading import verify
+
+    model = keras.Sequential([keras.Input(shape=(1,)), keras.layers.Dense(1)])
+    model.set_weights([np.array([[0.5]]), np.array([0.5])])  # price = 0.5 * bedrooms + 0.5
+    lambda_model = keras.Sequential([keras.Input(shape=(1,)), keras.layers.Lambda(lambda t: t)])
+    plan, env = _plan_and_env(tmp_path)
+    verifier = verify.start("C1W1", 42, plan, env, 60)
+    measured, problem = verify.finish(verifier, {"train_model": export_model(model)})
+    assert problem is None
+    np.testing.assert_allclose(measured["train_model"]["figures"]["prediction"], [4.0], atol=1e-6)
+    verifier = verify.start("C1W1", 42, plan, env, 60)
+    measured, problem = verify.finish(verifier, {"train_model": export_model(lambda_model)})
+    assert problem is None
+    assert "Keras' safe mode cannot rebuild it" in measured["train_model"]["error"]
+
+
+def test_quizzes_start_no_verifier():
+    from graders.grading import verify
+
+    assert verify.start("C1W1_Quiz", 42, {}, {}, 60) is None
+    assert verify.finish(None, {}) == ({}, None)

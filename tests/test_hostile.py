@@ -13,9 +13,9 @@ import time
 
 import pytest
 from conftest import ROOT, grade, run_cli
-from hostile.corpus import CASES, EDITED_IMPORTS, MEMORY, TIMEOUT
+from hostile.corpus import CASES, EDITED_IMPORTS, FORGERIES, MEMORY, TIMEOUT
 
-ALL = CASES
+ALL = CASES + FORGERIES
 BATCH = ["--workers", "2", "--timeout", str(TIMEOUT), "--memory", str(MEMORY)]
 
 

@@ -13,7 +13,9 @@ from graders.checks.models import (
     expect_params,
     expect_shapes,
 )
+from graders.checks.training import expect_measured
 from graders.checks.values import describe_array, expect_float_array, expect_values, first_failure
+from graders.checks.verification import Measure, hand_over
 
 BEDROOMS = [1.0, 2.0, 3.0, 4.0, 5.0, 6.0]
 PRICES = [1.0, 1.5, 2.0, 2.5, 3.0, 3.5]
@@ -90,35 +92,85 @@ def _compiled(obs: dict[str, Any]) -> Verdict:
 # -------------------------------------------------------------------------- train_model
 
 
-def observe_training(namespace: Mapping[str, Any]) -> dict[str, Any]:
-    """Call train_model() and describe its training run and its prediction for 7 bedrooms."""
+def _predict_seven(model: Any, inputs: Any) -> dict[str, Any]:
     import numpy as np
 
-    model = namespace["train_model"]()
+    prediction = np.asarray(model.predict(inputs, verbose=0), dtype=float)
+    return {"prediction": prediction.ravel().tolist()}
+
+
+def _seven() -> Any:
+    import numpy as np
+
+    return np.array([[7.0]])
+
+
+#: How the grader's verifier measures the trained model: its prediction for 7 bedrooms.
+MEASURES = {"train_model": Measure(_seven, _predict_seven)}
+
+
+def observe_training(namespace: Mapping[str, Any]) -> dict[str, Any]:
+    """Call train_model() and describe the model it returns, the epochs the grader saw it
+    fitted for while train_model ran, and (measured by the grader's verifier, from the
+    model's config and weights) its prediction for 7 bedrooms."""
+    from graders.checks import fits
+
+    with fits.watching() as seen:
+        model = namespace["train_model"]()
     if model is None:
         raise NotImplementedYet("train_model() returned None.")
     described = describe_model(model)
     if not described["is_model"]:
         return {"model": described}
-    history = getattr(model, "history", None)
-    epochs = len(history.epoch) if history is not None and hasattr(history, "epoch") else 0
-    prediction = np.asarray(model.predict(np.array([[7.0]]), verbose=0), dtype=float)
-    return {"model": described, "epochs": epochs, "prediction": prediction.ravel().tolist()}
+    trained = [record for record in seen if record.model is model]
+    observed = {
+        "model": described,
+        "fits": len(trained),
+        "epochs": sum(len(record.epoch_logs) for record in trained),
+    }
+    if trained:
+        last = trained[-1]
+        history = getattr(model, "history", None)
+        if history is not last.history:
+            observed["forged"] = "it is not the History that the model's last fit returned"
+        else:
+            observed["forged"] = fits.history_differences(history, last)
+        observed.update(hand_over(model, MEASURES["train_model"]))
+    return observed
+
+
+def _trained(obs: dict[str, Any]) -> Verdict:
+    if not obs["model"]["is_model"]:
+        return fail("return value", "the trained model", obs["model"]["type"])
+    if not obs.get("fits"):
+        return fail(
+            "training",
+            "the model returned trained with model.fit while train_model ran",
+            "a model that was never fitted",
+        )
+    if obs.get("forged"):
+        return Verdict(
+            False,
+            "the model's History (model.history): expected the one model.fit returned, as it "
+            f"recorded it, but it was changed after training: {obs['forged']}.",
+        )
+    return expect_measured(obs)
 
 
 def _epochs(obs: dict[str, Any]) -> Verdict:
-    if not obs["model"]["is_model"]:
-        return fail("return value", "the trained model", obs["model"]["type"])
+    verdict = _trained(obs)
+    if not verdict.passed:
+        return verdict
     if obs["epochs"] != EPOCHS:
-        got = "a model that was never fitted" if obs["epochs"] == 0 else f"{obs['epochs']} epochs"
-        return fail("training length", f"{EPOCHS} epochs", got)
+        return fail("training length", f"{EPOCHS} epochs", f"{obs['epochs']} epochs")
     return ok()
 
 
 def _prediction(obs: dict[str, Any]) -> Verdict:
-    if not obs["model"]["is_model"]:
-        return _epochs(obs)
-    got = obs["prediction"]
+    verdict = _trained(obs)
+    if not verdict.passed:
+        return verdict
+    got = obs["measured"]["figures"]["prediction"]
     if len(got) != 1:
         return fail("prediction for 7 bedrooms", "a single value", f"{len(got)} values")
     if abs(got[0] - SEVEN_BEDROOMS) > TOLERANCE:

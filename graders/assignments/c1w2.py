@@ -42,6 +42,7 @@ from graders.checks.models import (
     run_on_batch,
 )
 from graders.checks.training import early_stopping_checks, observe_fit
+from graders.checks.verification import Measure, accuracy
 
 METRIC, THRESHOLD = "accuracy", 0.98
 MAX_EPOCHS = 10
@@ -53,6 +54,12 @@ PARAMS = sum(params for _, params in REFERENCE)
 PARAMS_CAP = 10 * PARAMS
 #: How many real images the model is tried on.
 BATCH = 32
+#: How far the History's last-epoch accuracy may exceed the trained model's accuracy on the
+#: 60,000 training images as the grader's verifier measures it, and how far below the
+#: threshold that measurement may be. `python -m bench.gap C1W2` measured History minus
+#: model of -0.004, -0.0033 and -0.0031 for seeds 42, 0 and 1 (the model measures higher
+#: than the epoch's running average); the tolerance leaves room for learners' own models.
+TOLERANCE = 0.01
 
 
 def load_mnist(split: str = "train") -> tuple[Any, Any]:
@@ -90,7 +97,15 @@ def observe_callback(namespace: Mapping[str, Any]) -> dict[str, Any]:
 def observe_training(namespace: Mapping[str, Any]) -> dict[str, Any]:
     """Train with the learner's train_mnist on MNIST loaded here, and describe the History."""
     images, labels = load_mnist("train")
-    return observe_fit(namespace["train_mnist"], images, labels, "train_mnist")
+    return observe_fit(
+        namespace["train_mnist"], images, labels, "train_mnist", MEASURES["train_mnist"]
+    )
+
+
+#: How the grader's verifier measures the trained model: accuracy on the training set.
+MEASURES = {
+    "train_mnist": Measure(lambda: load_mnist("train"), lambda model, data: accuracy(model, *data))
+}
 
 
 ASSIGNMENT = Assignment(
@@ -124,7 +139,9 @@ ASSIGNMENT = Assignment(
         Exercise(
             "train_mnist",
             observe_training,
-            early_stopping_checks(METRIC, THRESHOLD, MAX_EPOCHS, points=(10, 28, 12)),
+            early_stopping_checks(
+                METRIC, THRESHOLD, MAX_EPOCHS, points=(10, 28, 12), tolerance=TOLERANCE
+            ),
         ),
     ),
     timeout_s=600,

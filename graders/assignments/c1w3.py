@@ -50,6 +50,7 @@ from graders.checks.models import (
 )
 from graders.checks.training import early_stopping_checks, observe_fit
 from graders.checks.values import describe_array, expect_float_array, expect_range
+from graders.checks.verification import Measure, accuracy
 
 METRIC, THRESHOLD = "accuracy", 0.995
 MAX_EPOCHS = 10
@@ -72,6 +73,12 @@ PARAMS_CAP = 10 * PARAMS
 BATCH = 32
 #: The epoch on which the reference reaches 99.5% (CPU, op determinism), by seed.
 EPOCHS_NEEDED = {42: 5, 0: 5, 1: 5, 2: 5, 3: 5}
+#: How far the History's last-epoch accuracy may exceed the trained model's accuracy on the
+#: 60,000 training images as the grader's verifier measures it, and how far below the
+#: threshold that measurement may be. `python -m bench.gap C1W3` measured History minus
+#: model of 0.00095, 0.00138 and 0.00415 for seeds 42, 0 and 1 (the model measured 0.99472,
+#: 0.99437 and 0.99175: below 99.5% each time); about twice the largest.
+TOLERANCE = 0.01
 
 
 def prepared(images: Any) -> Any:
@@ -207,7 +214,23 @@ def observe_training(namespace: Mapping[str, Any]) -> dict[str, Any]:
     """Train with the learner's function on MNIST prepared here, and describe the History."""
     images, labels = load_mnist("train")
     train = namespace["train_convolutional_model"]
-    return observe_fit(train, prepared(images), labels, "train_convolutional_model")
+    return observe_fit(
+        train, prepared(images), labels, "train_convolutional_model",
+        MEASURES["train_convolutional_model"],
+    )
+
+
+def _training_set() -> tuple[Any, Any]:
+    images, labels = load_mnist("train")
+    return prepared(images).astype("float32"), labels
+
+
+#: How the grader's verifier measures the trained model: accuracy on the training set.
+MEASURES = {
+    "train_convolutional_model": Measure(
+        _training_set, lambda model, data: accuracy(model, *data)
+    )
+}
 
 
 ASSIGNMENT = Assignment(
@@ -249,7 +272,9 @@ ASSIGNMENT = Assignment(
         Exercise(
             "train_convolutional_model",
             observe_training,
-            early_stopping_checks(METRIC, THRESHOLD, MAX_EPOCHS, points=(10, 24, 10)),
+            early_stopping_checks(
+                METRIC, THRESHOLD, MAX_EPOCHS, points=(10, 24, 10), tolerance=TOLERANCE
+            ),
         ),
     ),
     timeout_s=900,

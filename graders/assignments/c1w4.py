@@ -56,7 +56,8 @@ from graders.checks.models import (
     expect_params_at_most,
     expect_shapes,
 )
-from graders.checks.training import describe_history, early_stopping_checks
+from graders.checks.training import early_stopping_checks, observe_training_call
+from graders.checks.verification import Measure, accuracy
 
 DATASET = "happy-or-sad"
 IMAGE_SIZE = 150
@@ -90,6 +91,12 @@ REFERENCE = [
 PARAMS = sum(params for _, params in REFERENCE)
 #: The most parameters a model may have: 10 times the reference (see the module docstring).
 PARAMS_CAP = 10 * PARAMS
+#: How far the History's last-epoch accuracy may exceed the trained model's accuracy on the
+#: 80 images as the grader's verifier measures it, and how far below the threshold that
+#: measurement may be. The last batches' updates move the model after the epoch's running
+#: accuracy is counted: `python -m bench.gap C1W4` measured gaps of 0, 0, 0.025 and 0 (two
+#: images of 80) for seeds 42, 0, 1 and 2 (History 1.0 each time); twice the largest.
+TOLERANCE = 0.05
 #: The two output/loss pairs that suit 0/1 labels.
 OUTPUTS = {
     (1, "sigmoid"): "binary_crossentropy",
@@ -308,11 +315,29 @@ def observe_callback(namespace: Mapping[str, Any]) -> dict[str, Any]:
 
 def observe_training(namespace: Mapping[str, Any]) -> dict[str, Any]:
     """Call train_happy_sad_model() on the course data and describe the History it returns."""
+    name = "train_happy_sad_model"
     with _DataDir(namespace):
-        history = namespace["train_happy_sad_model"]()
-    if history is None:
-        raise NotImplementedYet("train_happy_sad_model() returned None.")
-    return describe_history(history)
+        return observe_training_call(namespace[name], name, MEASURES[name])
+
+
+def _all_images() -> tuple[Any, Any]:
+    """The 80 course images in [0, 1] and their labels, read by the grader's own code."""
+    import numpy as np
+    import tensorflow as tf
+
+    with course_data(DATASET) as folder:
+        dataset = tf.keras.utils.image_dataset_from_directory(
+            str(folder), image_size=(IMAGE_SIZE, IMAGE_SIZE), batch_size=sum(CLASSES.values()),
+            shuffle=False, verbose=False,
+        )
+        images, labels = next(iter(dataset))
+    return np.asarray(images) / 255.0, np.asarray(labels)
+
+
+#: How the grader's verifier measures the trained model: accuracy on the 80 images.
+MEASURES = {
+    "train_happy_sad_model": Measure(_all_images, lambda model, data: accuracy(model, *data))
+}
 
 
 ASSIGNMENT = Assignment(
@@ -352,7 +377,9 @@ ASSIGNMENT = Assignment(
         Exercise(
             "train_happy_sad_model",
             observe_training,
-            early_stopping_checks("accuracy", THRESHOLD, MAX_EPOCHS, points=(10, 14, 6)),
+            early_stopping_checks(
+                "accuracy", THRESHOLD, MAX_EPOCHS, points=(10, 14, 6), tolerance=TOLERANCE
+            ),
         ),
     ),
     timeout_s=600,

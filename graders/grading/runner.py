@@ -15,7 +15,7 @@ from typing import Any
 from graders import course
 from graders.checks.run import MISSING, judge_exercise, not_graded
 from graders.determinism import SEED
-from graders.grading import isolation, supervise
+from graders.grading import isolation, supervise, verify
 from graders.grading.result import ERROR, GRADED, GradeResult
 from graders.grading.submission import Submission, SubmissionError, load_submission
 
@@ -60,7 +60,8 @@ def grade_notebook(
     result = _judge(submission, report)
     result.duration_s = time.monotonic() - started
     timings = report["timings"]
-    timings["grader_s"] = result.duration_s - timings.pop("worker_s")
+    # verify_s: the verifier's measuring after the worker ended (its start-up ran beside it)
+    timings["grader_s"] = result.duration_s - timings.pop("worker_s") - timings.get("verify_s", 0)
     result.timings = {key: round(value, 2) for key, value in timings.items()}
     return result
 
@@ -113,17 +114,61 @@ def _execute(
     submission: Submission, timeout_s: float, memory_mb: int, seed: int
 ) -> dict[str, Any]:
     """Run the worker on the submission; returns what it reported and why it failed, if it did."""
-    with tempfile.TemporaryDirectory(prefix="graders-") as workdir:
+    assignment = submission.assignment.id
+    with tempfile.TemporaryDirectory(prefix="graders-") as workdir, \
+            tempfile.TemporaryDirectory(prefix="graders-verify-") as verify_dir:
         plan = _plan(workdir, timeout_s, memory_mb)
         job = {
-            "assignment": submission.assignment.id,
+            "assignment": assignment,
             "seed": seed,
             "cells": [{"id": c.id, "source": c.source} for c in submission.cells],
             "defined_elsewhere": _defined_elsewhere(submission),
         }
         env = isolation.environment(plan, seed)
-        outcome = supervise.run_worker({"job": job, "plan": plan}, env, timeout_s)
-    return _report(outcome)
+        verify_plan = _plan(verify_dir, timeout_s + verify.MEASURE_S, memory_mb)
+        verifier = verify.start(
+            assignment, seed, verify_plan, isolation.environment(verify_plan, seed), timeout_s
+        )
+        models: dict[str, Any] = {}
+        try:
+            outcome = supervise.run_worker({"job": job, "plan": plan}, env, timeout_s)
+            models = _handed_over(outcome)
+        finally:
+            measured, problem = verify.finish(verifier, models)
+    report = _report(outcome)
+    if verifier is not None:
+        report["timings"]["verify_s"] = time.monotonic() - outcome.ended
+        _add_measurements(report, verify.measures_of(assignment), measured, problem)
+    return report
+
+
+def _handed_over(outcome: supervise.Outcome) -> dict[str, Any]:
+    """The trained models the worker handed over (exercise -> export), taken out of its
+    observations so that only the verifier's measurements of them are judged."""
+    models = {}
+    for message in outcome.messages:
+        observation = message.get("observation")
+        data = observation.get("data") if isinstance(observation, dict) else None
+        if message.get("kind") == "observation" and isinstance(data, dict):
+            data.pop("measured", None)  # only the verifier measures
+            if "verify" in data:
+                models[str(message.get("exercise"))] = data.pop("verify")
+    return models
+
+
+def _add_measurements(
+    report: dict[str, Any],
+    measures: dict[str, Any],
+    measured: dict[str, dict[str, Any]],
+    problem: str | None,
+) -> None:
+    """Put the verifier's measurement into each measured exercise's observation."""
+    for name in measures:
+        data = (report["observations"].get(name) or {}).get("data")
+        if isinstance(data, dict) and name in measured:
+            data["measured"] = measured[name]
+        elif isinstance(data, dict) and problem:
+            data["measured"] = {"error": f"the grader's verifier failed ({problem})"}
 
 
 def _defined_elsewhere(submission: Submission) -> dict[str, str]:

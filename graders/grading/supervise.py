@@ -17,6 +17,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -114,13 +115,32 @@ def _kill_all(process: subprocess.Popen, uid: int | None) -> None:
             time.sleep(0.02)
 
 
-def run_worker(request: dict[str, Any], env: dict[str, str], timeout_s: float) -> Outcome:
-    """Run the worker on request (job and plan); never raises for what the worker does."""
+def _feed(stdin: Any, data: bytes, later: Callable[[], bytes] | None = None) -> None:
+    try:
+        stdin.write(data)
+        stdin.flush()
+        if later is not None:
+            stdin.write(later())
+        stdin.close()
+    except OSError:
+        pass  # the worker died at once; its exit code says why
+
+
+def run_worker(
+    request: dict[str, Any],
+    env: dict[str, str],
+    timeout_s: float,
+    module: str = "graders.grading.worker",
+    later: Callable[[], bytes] | None = None,
+) -> Outcome:
+    """Run the worker (python -m module) on request (job and plan); never raises for what
+    the worker does. With later, the request is one line, and what later() returns (it may
+    block) is written after it, then standard input is closed."""
     plan, token = request["plan"], channel.new_token()
     read_fd, write_fd = os.pipe()
     outcome = Outcome(started=time.monotonic())
     process = subprocess.Popen(
-        [sys.executable, "-m", "graders.grading.worker", str(write_fd)],
+        [sys.executable, "-m", module, str(write_fd)],
         cwd="/",
         env=env,
         stdin=subprocess.PIPE,
@@ -138,11 +158,13 @@ def run_worker(request: dict[str, Any], env: dict[str, str], timeout_s: float) -
     ]
     for reader in readers:
         reader.start()
-    try:
-        process.stdin.write(json.dumps(dict(request, token=token)).encode())
-        process.stdin.close()
-    except OSError:
-        pass  # the worker died at once; its exit code says why
+    first = json.dumps(dict(request, token=token)).encode()
+    if later is None:
+        _feed(process.stdin, first)
+    else:
+        threading.Thread(
+            target=lambda: _feed(process.stdin, first + b"\n", later), daemon=True
+        ).start()
     uid, limit_kb = plan.get("uid"), plan["memory_mb"] * 1024
     deadline = time.monotonic() + timeout_s
     while process.poll() is None:

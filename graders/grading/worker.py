@@ -3,8 +3,10 @@
 It reads its job and a secret token from standard input, confines itself (see isolation),
 imports and seeds what grading needs and snapshots it (see tamper), then executes the graded
 cells in one namespace (as a notebook kernel would, IPython magics included) and observes
-every exercise. Each step is sent at once to the grader over the pipe FD (see channel), so
-a crash later on loses nothing already observed. It never judges: verdicts are computed by
+every exercise (a trained model is handed over as data, its config and weights, for the
+grader's verifier to measure: see graders.grading.verify). Each step is sent at once to
+the grader over the pipe FD (see channel), so a crash later on loses nothing already
+observed. It never judges: verdicts are computed by
 the grader's own process. Everything it uses after learner code starts is bound before.
 """
 
@@ -55,6 +57,10 @@ def main(fd: int) -> int:
     assignment = get_assignment(job["assignment"])
     if any(exercise.seeded for exercise in assignment.exercises):
         seed_everything(job["seed"])
+        from graders.checks import fits, verification
+
+        fits.install()  # every fit recorded by the grader's callback, before learner code
+        verification.MEASURE_IN_PROCESS = False  # the verifier measures the trained models
     else:  # a quiz: no TensorFlow start-up
         import random
 

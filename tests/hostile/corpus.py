@@ -161,6 +161,53 @@ CASES = [
                          "metadata": {}}).encode()),
 ]
 
+def train_model(body: str) -> dict[str, str]:
+    """The W1 assignment's train_model cell replaced by one whose body is body."""
+    lines = "".join(f"    {line}\n" for line in body.splitlines())
+    return {"ex3-train-model": "def train_model():\n" + lines + "    return model\n"}
+
+
+#: W1 points with the training exercise (fitted for 500 epochs, predicts 4.0) lost.
+TRAINING_LOST = [10, 10, 10, 15, 15, 0, 0]
+FIT = "model = define_and_compile_model()\nx, y = create_training_data()\n"
+
+#: Forged training claims (issue 13), on the W1 assignment (its training is the cheapest):
+#: each loses the training exercise's points, and only those.
+FORGERIES = [
+    Case("forged_hand_made_history", "graded", TRAINING_LOST, base=ASSIGNMENT,
+         sources=train_model(
+             "model = define_and_compile_model()\n"
+             "model.history = tf.keras.callbacks.History()\n"
+             "model.history.epoch = list(range(500))\n"
+             "model.history.history = {'loss': [0.0] * 500}\n"),
+         feedback={6: "a model that was never fitted", 7: "never fitted"}),
+    Case("forged_rewritten_history", "graded", TRAINING_LOST, base=ASSIGNMENT,
+         sources=train_model(
+             FIT + "model.fit(x, y, epochs=3, verbose=0)\n"
+             "model.history.epoch = list(range(500))\n"
+             "model.history.history['loss'] = [0.001] * 500\n"),
+         feedback={6: "changed after training", 7: "changed after training"}),
+    Case("forged_slice_claims_full_run", "graded", TRAINING_LOST, base=ASSIGNMENT,
+         sources=train_model(
+             FIT + "model.fit(x[:2], y[:2], epochs=5, verbose=0)\n"
+             "claimed = tf.keras.callbacks.History()\n"
+             "claimed.epoch, claimed.history = list(range(500)), {'loss': [0.001] * 500}\n"
+             "model.history = claimed\n"),
+         feedback={6: "not the History that the model's last fit returned"}),
+    Case("forged_subclass_overrides_predict", "graded", TRAINING_LOST, base=ASSIGNMENT,
+         sources={"ex3-train-model":
+                  "class Confident(tf.keras.Sequential):\n"
+                  "    def predict(self, x, **kwargs):\n"
+                  "        return np.full((len(x), 1), 4.0)\n\n"
+                  "def train_model():\n"
+                  "    model = Confident([tf.keras.Input(shape=(1,)), tf.keras.layers.Dense(1)])\n"
+                  "    model.compile(optimizer='sgd', loss='mean_squared_error')\n"
+                  "    x, y = create_training_data()\n"
+                  "    model.fit(x, y, epochs=5, verbose=0)\n"
+                  "    return model\n"},
+         feedback={7: "its class Confident is one of your own (its methods: predict)"}),
+]
+
 #: The Week 1 assignment with its read-only imports cell edited: graded as released.
 EDITED_IMPORTS = Case(
     "edited_read_only_cell", "graded", [10, 10, 10, 15, 15, 15, 25], base=ASSIGNMENT,

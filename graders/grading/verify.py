@@ -1,0 +1,161 @@
+"""The verifier: a confined process that measures the trained models and runs no learner code.
+
+``python -m graders.grading.verify FD`` is started by the grader beside each submission's
+worker, under the same confinement (see isolation) with a user id of its own. It reads a
+first line (its job, plan and token), confines itself, imports Keras and loads what the
+assignment's models are measured on (``MEASURES`` of the assignment's module) while the
+worker trains; then it reads the models the worker handed over (config and weights, as
+plain data), rebuilds each with Keras' safe mode and reports its measurements over the
+pipe FD (see channel); handed no model, it ends at once. The grader's side is ``start`` and
+``finish``.
+
+Why a process of its own rather than the grader's: rebuilding a model deserializes data
+the learner's process wrote, and Keras' safe mode has had bypasses; here it runs without
+network, without write access to anything of the grader's, under a memory limit, and no
+learner cell has run in it. Starting it beside the worker hides its TensorFlow start-up
+and data loading behind the learner's training, so it adds only the measurement itself.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import os
+import queue
+import sys
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+
+from graders.grading import channel, isolation, supervise
+
+#: Seconds the verifier may take after the worker is done (its start-up runs beside it).
+MEASURE_S = 120
+
+
+def measures_of(assignment_id: str) -> dict[str, Any]:
+    """The assignment's MEASURES (exercise name -> verification.Measure); {} when none."""
+    try:
+        module = importlib.import_module(f"graders.assignments.{assignment_id.lower()}")
+    except ImportError:
+        return {}
+    return dict(getattr(module, "MEASURES", {}))
+
+
+# ------------------------------------------------------------------ the verifier process
+
+
+def main(fd: int) -> int:
+    """Measure the models read from standard input, sending each result over the pipe fd."""
+    request = json.loads(sys.stdin.buffer.readline())
+    send = channel.sender(fd, request.pop("token"))
+    job, plan = request["job"], request["plan"]
+    try:
+        isolation.confine(plan)
+    except (isolation.ConfinementError, OSError) as error:
+        send({"kind": "refused", "message": f"the sandbox could not be set up ({error})"})
+        return 1
+    data: dict[str, Any] = {}
+    broken: dict[str, str] = {}
+    loader = threading.Thread(target=_load, args=(job, data, broken), daemon=True)
+    loader.start()  # TensorFlow and the data load while the worker trains
+    models = json.loads(sys.stdin.buffer.read() or b"{}")
+    if models:  # none (a template, a failed cell): nothing to wait for
+        loader.join()
+    from graders.checks.verification import measure_export
+
+    for name, export in models.items():
+        if name in broken:
+            result = {"error": broken[name]}
+        elif name in data:
+            measure, loaded = data[name]
+            result = measure_export(measure, export, loaded)
+        else:
+            continue
+        send({"kind": "measured", "exercise": name, "result": result})
+    send({"kind": "done"})
+    return 0
+
+
+def _load(job: dict[str, Any], data: dict[str, Any], broken: dict[str, str]) -> None:
+    """Seed, import Keras and load every measure's data into data (or why not into broken)."""
+    from graders.determinism import seed_everything
+
+    measures = measures_of(job["assignment"])
+    try:
+        seed_everything(job["seed"])
+    except Exception as error:  # pragma: no cover - TensorFlow failed to start
+        broken.update({name: f"TensorFlow did not start ({error})" for name in measures})
+        return
+    for name, measure in measures.items():
+        try:
+            data[name] = (measure, measure.data())
+        except Exception as error:  # the grader's own data is missing or unreadable
+            broken[name] = f"the grader could not load its data ({type(error).__name__}: {error})"
+
+
+# ------------------------------------------------------------------ the grader's side
+
+
+@dataclass
+class Verifier:
+    """One verifier run, started beside a worker; ``finish`` hands it the models."""
+
+    thread: threading.Thread
+    models: queue.Queue[bytes] = field(default_factory=queue.Queue)
+    outcome: supervise.Outcome | None = None
+
+
+def start(
+    assignment_id: str, seed: int, plan: dict[str, Any], env: dict[str, str], timeout_s: float
+) -> Verifier | None:
+    """Start the verifier for the assignment (None when it has nothing to measure)."""
+    if not measures_of(assignment_id):
+        return None
+    request = {"job": {"assignment": assignment_id, "seed": seed}, "plan": plan}
+    verifier = Verifier(thread=threading.Thread(daemon=True))
+
+    def run() -> None:
+        verifier.outcome = supervise.run_worker(
+            request, env, timeout_s + MEASURE_S, module=__name__, later=verifier.models.get
+        )
+
+    verifier.thread = threading.Thread(target=run, daemon=True)
+    verifier.thread.start()
+    return verifier
+
+
+def finish(
+    verifier: Verifier | None, models: dict[str, Any]
+) -> tuple[dict[str, dict[str, Any]], str | None]:
+    """Hand the models (exercise name -> export) over; returns each exercise's measurement
+    and, when the verifier failed, why."""
+    if verifier is None:
+        return {}, None
+    verifier.models.put(json.dumps(models).encode())
+    verifier.thread.join()
+    outcome = verifier.outcome
+    if outcome is None:
+        return {}, "the grader's verifier did not run"
+    results: dict[str, dict[str, Any]] = {}
+    problem, finished = None, False
+    for message in outcome.messages:
+        kind = message.get("kind")
+        if kind == "measured" and isinstance(message.get("result"), dict):
+            results[str(message.get("exercise"))] = message["result"]
+        elif kind == "refused":
+            problem = str(message.get("message"))
+        elif kind == "done":
+            finished = True
+    if not finished and problem is None:
+        problem = outcome.channel_problem or outcome.stopped or (
+            f"the grader's verifier ended early (exit status {outcome.code})"
+        )
+    return results, problem
+
+
+if __name__ == "__main__":
+    _exit = os._exit
+    status = main(int(sys.argv[1]))
+    sys.stdout.flush()
+    _exit(status)
