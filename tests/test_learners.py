@@ -28,9 +28,11 @@ import pytest
 from conftest import ROOT, SOLUTIONS, grade, write_variant
 
 from graders.assignments import c1w1, c1w2, c1w3, c1w4
-from graders.checks.run import judge_exercise, observe_exercise
+from graders.checks import run
+from graders.checks.run import defining_cells, judge_exercise, observe_exercise
 from graders.datasets import fetch
 from graders.determinism import SEED
+from graders.grading.worker import run_cells
 from graders.notebook.cells import graded_cells
 
 LEARNERS = ROOT / "tests" / "learners"
@@ -89,6 +91,15 @@ def reference_cells(assignment: str) -> dict[str, str]:
     return {cell.id: cell.source for cell in graded_cells(nb)}
 
 
+def defined_elsewhere(assignment: str) -> dict[str, str]:
+    """Names the notebook's ungraded code cells define -> their cell, as the grader's runner
+    hands them to its worker for NameError feedback."""
+    nb = nbformat.read(NOTEBOOKS[assignment], as_version=4)
+    graded = {cell.id for cell in graded_cells(nb)}
+    others = [(c.id, c.source) for c in nb.cells if c.cell_type == "code" and c.id not in graded]
+    return {name: cell for name, cell in defining_cells(others).items() if name.isidentifier()}
+
+
 def as_notebook(variant: Variant, folder: Path) -> Path:
     """The variant written as a complete notebook (the reference with its cells replaced),
     to grade with ``python -m graders grade``."""
@@ -116,14 +127,29 @@ def fewer_training_images(assignment: str, exercise: str) -> Iterator[None]:
         module.load_mnist = load
 
 
-def grade_in_process(variant: Variant) -> dict[str, list[tuple[str, bool, str]]]:
-    """{exercise: [(check name, passed, feedback)]} for each exercise the variant EXPECTs."""
+class _Shell:
+    """What the worker's run_cells needs of IPython's shell: its cell transforms."""
+
+    def __init__(self) -> None:
+        from IPython.core.inputtransformer2 import TransformerManager
+
+        self.transform_cell = TransformerManager().transform_cell
+
+
+def grade_in_process(
+    variant: Variant, monkeypatch: pytest.MonkeyPatch, folder: Path
+) -> dict[str, list[tuple[str, bool, str]]]:
+    """{exercise: [(check name, passed, feedback)]} for each exercise the variant EXPECTs.
+
+    As in the grader's worker: the graded cells run by its run_cells in one fresh namespace
+    (a failing cell costs only the exercises it breaks), in an empty working folder, with
+    the names the other cells define known for NameError feedback.
+    """
+    monkeypatch.setattr(run, "DEFINED_ELSEWHERE", defined_elsewhere(variant.assignment))
+    monkeypatch.chdir(folder)
     cells = {**reference_cells(variant.assignment), **variant.cells}
     namespace: dict[str, Any] = {"__name__": "__main__"}
-    for cell_id, source in cells.items():
-        # As in the grader's worker: a failing cell costs only the exercises it breaks.
-        with contextlib.suppress(Exception):
-            exec(compile(source, f"<cell {cell_id}>", "exec"), namespace)
+    run_cells([{"id": i, "source": s} for i, s in cells.items()], namespace, _Shell())
     assignment = MODULES[variant.assignment].ASSIGNMENT
     results = {}
     for name in variant.expect:
@@ -194,8 +220,10 @@ def test_the_corpus_is_large_enough_and_well_formed() -> None:
 
 
 @pytest.mark.parametrize("variant", VARIANTS, ids=lambda v: v.name)
-def test_learner_solution_is_graded_as_the_issue_says(variant: Variant) -> None:
-    assert mismatches(variant.expect, grade_in_process(variant)) == []
+def test_learner_solution_is_graded_as_the_issue_says(
+    variant: Variant, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    assert mismatches(variant.expect, grade_in_process(variant, monkeypatch, tmp_path)) == []
 
 
 def test_some_learner_solutions_grade_the_same_as_real_notebooks(tmp_path: Path) -> None:

@@ -10,4 +10,4 @@ def train_model():
 """,
 }
 
-EXPECT = {"train_model": {"*": "still None"}}
+EXPECT = {"train_model": {"*": "received None for"}}

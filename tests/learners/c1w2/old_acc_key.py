@@ -9,4 +9,4 @@ class EarlyStoppingCallback(tf.keras.callbacks.Callback):
 """,
 }
 
-EXPECT = {"EarlyStoppingCallback": {"stops training": "accuracy"}}
+EXPECT = {"EarlyStoppingCallback": {"training": "accuracy"}}

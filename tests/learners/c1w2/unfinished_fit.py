@@ -10,4 +10,4 @@ def train_mnist(images, labels):
 """,
 }
 
-EXPECT = {"train_mnist": {"*": "still None"}}
+EXPECT = {"train_mnist": {"*": "received None for"}}

@@ -10,4 +10,4 @@ def reshape_and_normalize(images):
 """,
 }
 
-EXPECT = {"reshape_and_normalize": {"*": "images.shape"}}
+EXPECT = {"reshape_and_normalize": {"float array": "images.shape"}}

@@ -8,4 +8,4 @@ def reshape_and_normalize(images):
 """,
 }
 
-EXPECT = {"reshape_and_normalize": {"*": ""}}
+EXPECT = {"reshape_and_normalize": {"float array": "float", "divides": "255"}}

@@ -5,9 +5,9 @@ CELLS = {
 class EarlyStoppingCallback(tf.keras.callbacks.Callback):
     def on_epoch_end(self, epoch, logs=None):
         if logs["acc"] >= 0.995:
-            print("\nReached 99.5% accuracy so cancelling training!")
+            print("\\nReached 99.5% accuracy so cancelling training!")
             self.model.stop_training = True
 """,
 }
 
-EXPECT = {"EarlyStoppingCallback": {"stops training": "accuracy"}}
+EXPECT = {"EarlyStoppingCallback": {"training": "accuracy"}}

@@ -9,7 +9,7 @@ class EarlyStoppingCallback(tf.keras.callbacks.Callback):
 
     def on_epoch_end(self, epoch, logs=None):
         if logs.get("accuracy", 0.0) >= self.threshold:
-            print("\nReached 99.5% accuracy so cancelling training!")
+            print("\\nReached 99.5% accuracy so cancelling training!")
             self.model.stop_training = True
 """,
 }

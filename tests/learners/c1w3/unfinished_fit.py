@@ -10,6 +10,6 @@ def train_convolutional_model(images, labels):
 """,
 }
 
-EXPECT = {"train_convolutional_model": {"*": "still None"}}
+EXPECT = {"train_convolutional_model": {"*": "received None for"}}
 
 CLI = True

@@ -9,7 +9,7 @@ class EarlyStoppingCallback(tf.keras.callbacks.Callback):
 
     def on_epoch_end(self, epoch, logs=None):
         if logs.get("accuracy") >= self.target:
-            print("\nReached 99.9% accuracy so cancelling training!")
+            print("\\nReached 99.9% accuracy so cancelling training!")
             self.model.stop_training = True
 """,
 }

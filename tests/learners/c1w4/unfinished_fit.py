@@ -10,4 +10,4 @@ def train_happy_sad_model():
 """,
 }
 
-EXPECT = {"train_happy_sad_model": {"*": "still None"}}
+EXPECT = {"train_happy_sad_model": {"*": "received None for"}}
