@@ -104,6 +104,47 @@ WRONG = {
             T7: "NameError: name 'create_training_data' is not defined",
         },
     ),
+    # Feedback that names the learner's mistake (none of these variants trains).
+    "a_model_from_another_cell": (
+        {
+            "ex3-train-model": "def train_model():\n"
+            "    n_bedrooms, prices = create_training_data()\n"
+            "    untrained_model.fit(n_bedrooms, prices, epochs=500, verbose=0)\n"
+            "    return untrained_model\n"
+        },
+        {
+            test: "NameError: name 'untrained_model' is not defined (in cell ex3-train-model, "
+            "line 3). `untrained_model` is defined in cell ex2-demo, which the grader does not "
+            "run: graded cells must be self-contained"
+            for test in (T6, T7)
+        },
+    ),
+    "fit_with_none": (
+        {
+            "ex3-train-model": TRAIN.format(
+                body="model.fit(None, None, epochs=None)\n    return model"
+            )
+        },
+        {
+            test: "`train_model` failed (in cell ex3-train-model, line 4): `model.fit(...)` "
+            "received None for argument 1, argument 2 and `epochs`. Replace each None with a "
+            "value."
+            for test in (T6, T7)
+        },
+    ),
+    "dense_of_none_units": (
+        {
+            "ex2-define-and-compile-model": MODEL.format(
+                layers="tf.keras.Input(shape=(1,)), tf.keras.layers.Dense(units=None)",
+                optimizer="sgd",
+            )
+        },
+        {
+            test: "(in cell ex2-define-and-compile-model, line 2): `tf.keras.layers.Dense(...)` "
+            "received None for `units`."
+            for test in (T4, T5, T6, T7)
+        },
+    ),
     "grade_up_to_here": (
         {
             "ex2-define-and-compile-model": "# grade-up-to-here\n"

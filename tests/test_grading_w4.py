@@ -20,7 +20,7 @@ import pytest
 from conftest import NOTEBOOKS, SOLUTIONS, grade, write_variant
 
 from graders.assignments import c1w4
-from graders.checks.run import judge_exercise, observe_exercise
+from graders.checks.run import judge_exercise, observe_exercise, remember_source
 from graders.datasets import fetch, load_manifest
 from graders.determinism import SEED
 from graders.notebook.cells import graded_cells
@@ -32,15 +32,19 @@ D1 = "training_dataset: a tf.data.Dataset of (images, labels) in batches of 10"
 D2 = "training_dataset: 150x150 RGB images with pixels rescaled to [0, 1]"
 D3 = "training_dataset: the 80 images, labelled 0 (happy) and 1 (sad)"
 M1 = "create_and_compile_model: input shape (None, 150, 150, 3)"
+MC = "create_and_compile_model: Conv2D and MaxPooling2D layers before the classifier"
 M2 = "create_and_compile_model: output layer and loss suit 0/1 labels"
 M3 = "create_and_compile_model: compiled with the accuracy metric"
+MP = f"create_and_compile_model: at most {c1w4.PARAMS_CAP:,} parameters"
 M4 = "create_and_compile_model: gives probabilities for a batch of happy-or-sad images"
 C1 = "EarlyStoppingCallback: a tf.keras.callbacks.Callback with on_epoch_end"
-C2 = "EarlyStoppingCallback: stops training at 99.9% accuracy and only then"
+C2 = "EarlyStoppingCallback: keeps training below 99.9% accuracy"
+C3 = "EarlyStoppingCallback: stops training at exactly 99.9% accuracy"
+C4 = "EarlyStoppingCallback: stops training above 99.9% accuracy"
 T1 = "train_happy_sad_model: returns the History of at most 15 epochs"
 T2 = "train_happy_sad_model: reaches 99.9% accuracy on the last epoch"
 T3 = "train_happy_sad_model: stopped by the callback"
-ALL = [D1, D2, D3, M1, M2, M3, M4, C1, C2, T1, T2, T3]
+ALL = [D1, D2, D3, M1, MC, M2, M3, MP, M4, C1, C2, C3, C4, T1, T2, T3]
 
 DATASET = '''def training_dataset():
     dataset = tf.keras.utils.image_dataset_from_directory(
@@ -115,7 +119,8 @@ WRONG: dict[str, tuple[dict[str, str], tuple[str, ...], dict[str, str]]] = {
     "batches_of_32": (
         dataset_cell(batch=32),
         ("training_dataset",),
-        {D1: "batch sizes: expected batches of 10, but got [16, 32]"},
+        {D1: "images per batch: expected batches of 10 images (the last one may hold fewer), "
+             "but got 2 batches of 32 images and a last one of 16 (batch_size sets it)"},
     ),
     "images_300x300": (
         dataset_cell(size=(300, 300)),
@@ -133,12 +138,41 @@ WRONG: dict[str, tuple[dict[str, str], tuple[str, ...], dict[str, str]]] = {
             "label_mode='binary'", "labels=list(range(80)), label_mode='int'"
         )},
         ("training_dataset",),
-        {D3: "labels: expected 40 labelled 0, 40 labelled 1, but got 1 labelled 0"},
+        {
+            D1: "works on the course's 80 images, fails on another folder of 40",
+            D2: "works on the course's 80 images, fails on another folder of 40",
+            D3: "labels: expected 40 labelled 0, 40 labelled 1, but got 1 labelled 0",
+        },
     ),
     "points_at_a_subfolder": (
         dataset_cell(directory='DATA_DIR + "/happy"'),
         ("training_dataset",),
-        {test: "raised ValueError" for test in (D1, D2, D3)},
+        {
+            test: "Your code reads DATA_DIR + '/happy', a folder inside DATA_DIR: read DATA_DIR "
+            "itself, the folder that holds one sub-folder per class."
+            for test in (D1, D2, D3)
+        },
+    ),
+    "hard_coded_path": (
+        dataset_cell(directory="'./data/'"),
+        ("training_dataset",),
+        {
+            test: "(in cell ex1-training-dataset, line 2). Your code names the folder "
+            "'./data/'; the grader runs it on its own copy of the data, elsewhere: read the "
+            "data from DATA_DIR instead of writing a folder's path."
+            for test in (D1, D2, D3)
+        },
+    ),
+    "remembers_the_first_folder": (
+        # Reads the folder DATA_DIR named on the first call, whatever it names later.
+        {"ex1-training-dataset": "FOLDERS = []\n" + DATASET.format(
+            **{**GOOD_DATASET, "directory": "(FOLDERS or [DATA_DIR])[0]"}
+        ).replace("    rescale_layer", "    FOLDERS.append(DATA_DIR)\n    rescale_layer")},
+        ("training_dataset",),
+        {D3: "works on the course's 80 images, fails on another folder of 40 (15 happy, 25 sad) "
+             "given as DATA_DIR: read the images from DATA_DIR, not from a path or a number of "
+             "images written into your code. labels: expected 15 labelled 0, 25 labelled 1, "
+             "but got 40 labelled 0, 40 labelled 1."},
     ),
     "returns_a_list": (
         {"ex1-training-dataset": DATASET.format(**GOOD_DATASET).replace(
@@ -193,6 +227,25 @@ WRONG: dict[str, tuple[dict[str, str], tuple[str, ...], dict[str, str]]] = {
             "probabilities between 0 and 1",
         },
     ),
+    "no_convolutions": (
+        {"ex2-create-and-compile-model": MODEL.format(**GOOD_MODEL).replace(
+            '        tf.keras.layers.Conv2D(16, (3, 3), activation="relu"),\n'
+            "        tf.keras.layers.MaxPooling2D(2, 2),\n", ""
+        )},
+        ("create_and_compile_model",),
+        {MC: "layers before the Flatten/Dense classifier: expected at least one Conv2D and one "
+             "MaxPooling2D, but got no Conv2D and no MaxPooling2D there"},
+    ),
+    "too_many_parameters": (
+        {"ex2-create-and-compile-model": MODEL.format(**GOOD_MODEL).replace(
+            "tf.keras.layers.Flatten(),",
+            'tf.keras.layers.Flatten(), tf.keras.layers.Dense(1100, activation="relu"),',
+        )},
+        ("create_and_compile_model",),
+        {MP: f"number of parameters: expected at most {c1w4.PARAMS_CAP:,} (10 times the "
+             "reference's 9,494,561, so that training stays within the time limit), but got "
+             "96,380,249"},
+    ),
     "stops_at_99_percent": (
         callback_cell(condition='logs["accuracy"] >= 0.99'),
         ("EarlyStoppingCallback",),
@@ -201,19 +254,24 @@ WRONG: dict[str, tuple[dict[str, str], tuple[str, ...], dict[str, str]]] = {
     "strictly_above_threshold": (
         callback_cell(condition='logs["accuracy"] > 0.999'),
         ("EarlyStoppingCallback",),
-        {C2: "accuracy = 0.999 (threshold 0.999): expected stop_training set to True"},
+        {C3: "accuracy = 0.999 (threshold 0.999): expected stop_training set to True, but got "
+             "training left running. At exactly 0.999 your callback keeps training: use >="},
     ),
     "watches_val_accuracy": (
         callback_cell(condition='logs["val_accuracy"] >= 0.999'),
         ("EarlyStoppingCallback",),
-        {C2: "expected no error, but got KeyError: 'val_accuracy'"},
+        {
+            test: "your callback reads logs['val_accuracy'], which the logs do not have "
+            "(KeyError: 'val_accuracy'); read logs['accuracy']."
+            for test in (C2, C3, C4)
+        },
     ),
     "not_a_keras_callback": (
         callback_cell(base="object", condition='logs["accuracy"] >= 0.999'),
         ("EarlyStoppingCallback",),
         {
-            C1: "base class: expected a subclass of tf.keras.callbacks.Callback",
-            C2: "base class: expected a subclass of tf.keras.callbacks.Callback",
+            test: "base class: expected a subclass of tf.keras.callbacks.Callback"
+            for test in (C1, C2, C3, C4)
         },
     ),
     # The training variants train the reference model with the grader's seed, which stops
@@ -259,8 +317,9 @@ def reference_cells() -> dict[str, str]:
 def judge_in_process(cells: Mapping[str, str], exercises: tuple[str, ...]) -> dict[str, Any]:
     """Run the graded cells in a fresh namespace and judge the named exercises like the grader."""
     namespace: dict[str, Any] = {}
-    for source in cells.values():
-        exec(compile(source, "<cell>", "exec"), namespace)  # noqa: S102 (test data)
+    for cell_id, source in cells.items():
+        remember_source(f"<cell {cell_id}>", source)  # as the grader's worker does
+        exec(compile(source, f"<cell {cell_id}>", "exec"), namespace)  # noqa: S102 (test data)
     results = {}
     for name in exercises:
         exercise = c1w4.ASSIGNMENT.exercise(name)

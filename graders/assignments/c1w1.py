@@ -15,7 +15,7 @@ from graders.checks.models import (
 )
 from graders.checks.training import expect_measured
 from graders.checks.values import describe_array, expect_float_array, expect_values, first_failure
-from graders.checks.verification import Measure, hand_over
+from graders.checks.verification import Measure, hand_over, predict
 
 BEDROOMS = [1.0, 2.0, 3.0, 4.0, 5.0, 6.0]
 PRICES = [1.0, 1.5, 2.0, 2.5, 3.0, 3.5]
@@ -93,10 +93,7 @@ def _compiled(obs: dict[str, Any]) -> Verdict:
 
 
 def _predict_seven(model: Any, inputs: Any) -> dict[str, Any]:
-    import numpy as np
-
-    prediction = np.asarray(model.predict(inputs, verbose=0), dtype=float)
-    return {"prediction": prediction.ravel().tolist()}
+    return {"prediction": [float(v) for v in predict(model, inputs).ravel()]}
 
 
 def _seven() -> Any:

@@ -41,7 +41,16 @@ from pathlib import Path
 from typing import Any
 
 from graders.checks.callbacks import callback_checks, observe_callback_class
-from graders.checks.core import Assignment, Check, Exercise, NotImplementedYet, Verdict, fail, ok
+from graders.checks.core import (
+    Assignment,
+    Check,
+    Exercise,
+    InvalidValue,
+    NotImplementedYet,
+    Verdict,
+    fail,
+    ok,
+)
 from graders.checks.datasets import (
     course_data,
     describe_image_dataset,
@@ -148,7 +157,10 @@ def observe_dataset(namespace: Mapping[str, Any]) -> dict[str, Any]:
     from graders.checks.run import describe_error
 
     with _DataDir(namespace) as folder:
-        dataset = namespace["training_dataset"]()
+        try:
+            dataset = namespace["training_dataset"]()
+        except Exception as error:  # described while DATA_DIR is set, so feedback can name it
+            raise InvalidValue(describe_error("training_dataset", error)) from error
         if dataset is None:
             raise NotImplementedYet("training_dataset() returned None.")
         described = describe_image_dataset(dataset)

@@ -163,26 +163,33 @@ def expect_callback_class(described: dict[str, Any]) -> Verdict:
     return ok()
 
 
-def _probe_failure(probe: dict[str, Any], metric: str) -> Verdict | None:
-    """A failing verdict for a probe that raised or read a key the logs do not have."""
-    value = probe["value"]
+def _old_key(probe: dict[str, Any]) -> Verdict | None:
+    """A failing verdict naming a key of older Keras' logs the callback read, if it did."""
     old = [key for key in probe.get("read", []) if key in _OLD_KEYS]
-    if old:
+    if not old:
+        return None
+    new = _OLD_KEYS[old[0]]
+    return Verdict(False, (
+        f"your callback reads logs['{old[0]}'], the name older Keras used: Keras 3 logs it "
+        f"as '{new}' (with metrics=['{new}']), so read logs['{new}']."
+    ))
+
+
+def _probe_error(probe: dict[str, Any], metric: str) -> Verdict:
+    """A failing verdict for a probe whose on_epoch_end raised."""
+    old = _old_key(probe)
+    if old is not None:
+        return old
+    missing = probe.get("read", [])
+    if missing:
         return Verdict(False, (
-            f"your callback reads logs['{old[0]}'], the name older Keras used: Keras 3 logs it "
-            f"as '{_OLD_KEYS[old[0]]}' (with metrics=['{_OLD_KEYS[old[0]]}']), so read "
-            f"logs['{_OLD_KEYS[old[0]]}']."
+            f"on_epoch_end with logs {{'loss': ..., '{metric}': {probe['value']}}}: your "
+            f"callback reads logs['{missing[0]}'], which the logs do not have "
+            f"({probe['error']}); read logs['{metric}']."
         ))
-    if probe.get("error"):
-        missing = probe.get("read", [])
-        if missing:
-            return Verdict(False, (
-                f"on_epoch_end with logs {{'loss': ..., '{metric}': {value}}}: your callback "
-                f"reads logs['{missing[0]}'], which the logs do not have ({probe['error']}); "
-                f"read logs['{metric}']."
-            ))
-        return fail(f"on_epoch_end with logs {{'{metric}': {value}}}", "no error", probe["error"])
-    return None
+    return fail(
+        f"on_epoch_end with logs {{'{metric}': {probe['value']}}}", "no error", probe["error"]
+    )
 
 
 def expect_stops_at(
@@ -206,11 +213,13 @@ def expect_stops_at(
         value = probe["value"]
         if not chosen(value):
             continue
-        problem = _probe_failure(probe, metric)
-        if problem is not None:
-            return problem
+        if probe.get("error"):
+            return _probe_error(probe, metric)
         should_stop = value >= threshold
         if probe["stopped"] != should_stop:
+            old = _old_key(probe)
+            if old is not None:
+                return old
             got = "stop_training set" if probe["stopped"] else "training left running"
             want = "stop_training set to True" if should_stop else "training left running"
             verdict = fail(f"{metric} = {value} (threshold {threshold})", want, got)

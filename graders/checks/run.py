@@ -162,19 +162,19 @@ def _is_learner_file(filename: str) -> bool:
     return filename.startswith("<cell") or "ipykernel" in filename or "ipython-input" in filename
 
 
-def _none_arguments(frame: Any, summary: traceback.FrameSummary) -> tuple[str, list[str]] | None:
-    """The call on the failing line of the learner's code that received None arguments:
-    its name and the arguments (literal None, or a name bound to None in the frame)."""
+def _failing_calls(frame: Any, summary: traceback.FrameSummary) -> list[Any]:
+    """The calls (ast nodes) of the learner's statement that was running when it failed,
+    in source order; [] when its source cannot be read."""
     import ast
     import linecache
 
     lines = linecache.getlines(summary.filename, frame.f_globals)
     if not lines or summary.lineno is None:
-        return None
+        return []
     try:
         tree = ast.parse("".join(lines))
     except SyntaxError:
-        return None
+        return []
     first, last = summary.lineno, getattr(summary, "end_lineno", None) or summary.lineno
     calls = [
         node
@@ -183,7 +183,15 @@ def _none_arguments(frame: Any, summary: traceback.FrameSummary) -> tuple[str, l
         and first <= node.lineno
         and (node.end_lineno or node.lineno) <= last
     ]
-    for call in sorted(calls, key=lambda node: (node.lineno, node.col_offset)):
+    return sorted(calls, key=lambda node: (node.lineno, node.col_offset))
+
+
+def _none_arguments(frame: Any, summary: traceback.FrameSummary) -> tuple[str, list[str]] | None:
+    """The call on the failing line of the learner's code that received None arguments:
+    its name and the arguments (literal None, or a name bound to None in the frame)."""
+    import ast
+
+    for call in _failing_calls(frame, summary):
         arguments = [
             f"argument {position}" + (f" (`{arg.id}`)" if isinstance(arg, ast.Name) else "")
             for position, arg in enumerate(call.args, start=1)
@@ -196,6 +204,40 @@ def _none_arguments(frame: Any, summary: traceback.FrameSummary) -> tuple[str, l
         if arguments:
             return ast.unparse(call.func), arguments
     return None
+
+
+def _path_hint(frames: list) -> str:
+    """What to say when the failing call was given a folder written into the code, or one
+    built from DATA_DIR instead of DATA_DIR itself; "" otherwise."""
+    import ast
+
+    if not frames:
+        return ""
+    frame, summary, _ = frames[-1]
+    for call in _failing_calls(frame, summary):
+        for argument in [*call.args, *(k.value for k in call.keywords)]:
+            if (
+                isinstance(argument, ast.Constant)
+                and isinstance(argument.value, str)
+                and ("/" in argument.value or argument.value.startswith("."))
+            ):
+                where = "DATA_DIR" if "DATA_DIR" in frame.f_globals else (
+                    "what the notebook gives your function"
+                )
+                return (
+                    f" Your code names the folder {argument.value!r}; the grader runs it on its "
+                    f"own copy of the data, elsewhere: read the data from {where} instead of "
+                    "writing a folder's path."
+                )
+            names = {n.id for n in ast.walk(argument) if isinstance(n, ast.Name)}
+            if "DATA_DIR" in names and not (
+                isinstance(argument, ast.Name) and argument.id == "DATA_DIR"
+            ):
+                return (
+                    f" Your code reads {ast.unparse(argument)}, a folder inside DATA_DIR: read "
+                    "DATA_DIR itself, the folder that holds one sub-folder per class."
+                )
+    return ""
 
 
 def _is_none(node: Any, frame: Any) -> bool:
@@ -225,14 +267,18 @@ def _hint(error: BaseException, message: str, frames: list) -> str:
         if f"'{old}'" in message and ("not recognized" in message or "unexpected keyword" in
                                        message):
             return f" `{old}=` is the name older Keras used: Keras 3 calls it `{new}=`."
+    path = _path_hint(frames)
+    if path:
+        return path
     missing_path = isinstance(error, FileNotFoundError | NotADirectoryError) or any(
         text in message
         for text in ("No images found in directory", "Could not find directory",
                      "No such file or directory")
     )
     if missing_path:
-        uses_data_dir = any("DATA_DIR" in frame.f_globals for frame, _, _ in frames)
-        where = "DATA_DIR" if uses_data_dir else "what the notebook gives your function"
+        where = "DATA_DIR" if any("DATA_DIR" in f.f_globals for f, _, _ in frames) else (
+            "what the notebook gives your function"
+        )
         return (
             " The grader runs your code on its own copy of the data, where that path does not "
             f"exist: read the data from {where} instead of writing a folder's path."

@@ -142,8 +142,8 @@ def expect_epochs_at_most(
 def expect_reached(
     described: dict[str, Any], metric: str, threshold: float, tolerance: float = 0.0
 ) -> Verdict:
-    """Pass when the trained model, measured by the grader, reaches threshold on metric
-    (less tolerance), the History recording that metric."""
+    """Pass when the last epoch of the fit the grader recorded reached threshold on metric,
+    and the trained model, measured by the grader, reaches it too (less tolerance)."""
     verdict = expect_observed(described, metric, tolerance)
     if not verdict.passed:
         return verdict
@@ -157,6 +157,13 @@ def expect_reached(
     measured = figures.get(metric)
     if measured is None:
         return fail(f"{metric} of the trained model", "a measurement", "none")
+    if values[-1] < threshold:
+        return fail(
+            f"{metric} on the last epoch",
+            f"at least {threshold}",
+            f"{values[-1]:.4f} (as the grader recorded the fit; the trained model measures "
+            f"{measured:.4f})",
+        )
     if measured < threshold - tolerance:
         return fail(
             f"{metric} on the last epoch",

