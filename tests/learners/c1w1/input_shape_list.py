@@ -1,5 +1,6 @@
 """The public course's older style: no Input, the Dense layer takes input_shape=[1] itself
-(Keras 3 warns but builds the model); 'sgd' and the loss's full name. Graded end to end."""
+(Keras 3 warns but builds the model); 'sgd' and the loss's full name. Graded end to end,
+where the model also trains (in process only the model is judged: a W1 fit is slow)."""
 
 CELLS = {
     "ex2-define-and-compile-model": """\
@@ -10,6 +11,6 @@ def define_and_compile_model():
 """,
 }
 
-EXPECT = {"define_and_compile_model": "pass", "train_model": "pass"}
+EXPECT = {"define_and_compile_model": "pass"}
 
 CLI = True
