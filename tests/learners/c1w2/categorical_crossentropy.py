@@ -1,0 +1,17 @@
+"""Wrong: categorical_crossentropy, which wants one-hot labels, with MNIST's digit labels."""
+
+CELLS = {
+    "ex1-create-and-compile-model": """\
+def create_and_compile_model():
+    model = tf.keras.models.Sequential([
+        tf.keras.Input(shape=(28, 28)),
+        tf.keras.layers.Flatten(),
+        tf.keras.layers.Dense(512, activation="relu"),
+        tf.keras.layers.Dense(10, activation="softmax"),
+    ])
+    model.compile(optimizer="adam", loss="categorical_crossentropy", metrics=["accuracy"])
+    return model
+""",
+}
+
+EXPECT = {"create_and_compile_model": {"compiled": "sparse_categorical_crossentropy"}}
