@@ -31,10 +31,6 @@ def badge_cell(relative_path: str) -> NotebookNode:
     return new_markdown_cell(source, id=BADGE_ID, metadata=dict(_LOCKED))
 
 
-#: TensorFlow's C++ log level, read when it is imported: 2 hides its INFO and WARNING lines
-#: (oneDNN, CPU instructions, tf.data notices) and keeps its errors.
-TF_LOG_LEVEL = "2"
-
 _USES_TENSORFLOW = re.compile(r"^\s*(import|from)\s+tensorflow\b", re.MULTILINE)
 
 
@@ -62,9 +58,18 @@ def setup_source(datasets: list[str], tensorflow: bool = True) -> str:
     ]
     if tensorflow:
         lines += [
-            "# TensorFlow reads these when it is imported: only its errors are shown, and on a",
-            "# machine without an NVIDIA driver it does not look for a GPU.",
-            f'os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "{TF_LOG_LEVEL}")',
+            "# TensorFlow reads these when it is imported. Its C++ log shows errors only; with",
+            "# TensorFlow 2.20 (Colab's) not even those, as it logs a harmless error, \"NodeDef",
+            '# mentions attribute use_unbounded_threadpool", for each tf.data pipeline once op',
+            "# determinism is on (the test cells turn it on). Python's errors always show.",
+            "from importlib.metadata import PackageNotFoundError, version",
+            "",
+            "try:",
+            '    log_level = "3" if version("tensorflow").startswith("2.20.") else "2"',
+            "except PackageNotFoundError:",
+            '    log_level = "2"',
+            'os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", log_level)',
+            "# Without an NVIDIA driver TensorFlow cannot use a GPU: it need not look for one.",
             "try:",
             "    import ctypes",
             "",
@@ -93,7 +98,7 @@ def setup_source(datasets: list[str], tensorflow: bool = True) -> str:
         '        print(f"Could not update {checkout}, using it as it is: {git.stderr.strip()}")',
         '    pip_install = [sys.executable, "-m", "pip", "install", "--quiet"]',
         '    options = ["--disable-pip-version-check", "--root-user-action=ignore", "--no-deps"]',
-        '    options += ["--no-build-isolation"]  # with Colab's own setuptools',
+        '    options += ["--no-build-isolation"]  # with Colab\'s own setuptools',
         '    subprocess.run([*pip_install, *options, "-e", checkout], check=True)',
         "    if checkout not in sys.path:",
         "        sys.path.insert(0, checkout)",
@@ -115,7 +120,7 @@ def setup_source(datasets: list[str], tensorflow: bool = True) -> str:
             "saved_stderr, devnull = os.dup(2), os.open(os.devnull, os.O_WRONLY)",
             "os.dup2(devnull, 2)",
             "try:",
-            "    import tensorflow",
+            "    import tensorflow  # noqa: F401 (imported here for its start-up only)",
             "finally:",
             "    os.dup2(saved_stderr, 2)",
             "    os.close(saved_stderr)",

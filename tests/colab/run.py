@@ -108,6 +108,7 @@ def colab_env(home: Path, public_url: str, repository: Path) -> dict[str, str]:
     keep = ("PATH", "LANG", "LC_ALL", "C1_DATA_MIRROR", "TZ")
     env = {name: os.environ[name] for name in keep if name in os.environ}
     env.update(HOME=str(home), MPLBACKEND="Agg", PIP_NO_INPUT="1")
+    env["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"  # debugpy's notice at kernel start
     env["PATH"] = f"{Path(sys.executable).parent}:{env.get('PATH', '/usr/bin:/bin')}"
     return env
 
