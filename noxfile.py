@@ -191,7 +191,8 @@ def colab(session: nox.Session) -> None:
     with tempfile.TemporaryDirectory() as tmp:  # built outside the tree: no build/ left here
         stub = shutil.copytree(ROOT / "tests" / "colab" / "stub", Path(tmp) / "stub")
         session.run(*install, "--no-deps", "--no-build-isolation", str(stub))
-    session.run(py, "-m", "pip", "check", silent=True)
+    # The setup cells pip-install the course into this environment, as in Colab: start clean.
+    session.run(py, "-m", "pip", "uninstall", "--quiet", "--yes", "c1-graders", silent=True)
     notebooks = session.posargs or COLAB_NOTEBOOKS
     session.run(py, str(ROOT / "tests" / "colab" / "run.py"), str(ROOT), course.clone_url(),
                 *notebooks)
