@@ -6,7 +6,8 @@ Run with that environment's Python (3.13, Colab's package versions). Per run:
   git config maps the course's public clone URL to it (``url.<local>.insteadOf``), so the
   setup cells really clone and pip-install the course, exactly as in Colab;
 * ``/content``, Colab's working folder where the setup cell clones, is a private tmpfs
-  (a mount namespace of this process; needs root);
+  (a mount namespace of this process; needs root; an empty ``/content`` is left on the
+  machine when there was none, as the mount point);
 * the kernel imports ``google.colab`` (the stub in tests/colab/stub) at start, like Colab;
 * datasets come from ``$C1_DATA_MIRROR`` when set, into the throwaway HOME's Keras cache.
 
