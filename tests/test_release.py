@@ -103,3 +103,19 @@ def test_release_cli_fails_on_drift(tmp_path):
     shutil.copytree(ROOT / "solutions", repo / "solutions")
     assert release(check=True, root=repo)  # notebooks/ missing entirely
     assert all("is missing" in str(f) for f in release(check=True, root=repo))
+
+
+def test_release_regenerates_an_outdated_solution_header(tmp_path):
+    shutil.copytree(SOLUTIONS, tmp_path / "solutions")
+    shutil.copytree(NOTEBOOKS, tmp_path / "notebooks")
+    target = tmp_path / "solutions" / PAIRS[0]
+    nb = nbformat.read(target, as_version=4)
+    setup = next(cell for cell in nb.cells if cell.get("id") == "colab-setup")
+    setup.source = "# an old setup cell"
+    nbformat.write(nb, target)
+    problems = [str(f) for f in release(check=True, root=tmp_path) if f.problem]
+    assert problems == [f"solutions/{PAIRS[0]}: the 'colab-setup' cell differs from the template"]
+    findings = [str(f) for f in release(root=tmp_path)]
+    assert f"solutions/{PAIRS[0]}: header regenerated" in findings
+    assert [f for f in release(check=True, root=tmp_path) if f.problem] == []
+    assert target.read_text(encoding="utf-8") == (SOLUTIONS / PAIRS[0]).read_text(encoding="utf-8")
