@@ -33,10 +33,11 @@ _CELL = (
     "border:1px solid rgba(128,128,128,.35);"
 )
 _STATUS = {
-    # icon, word, text colour and row tint readable on light and dark backgrounds alike
-    "passed": ("\u2705", "passed", "#2da44e", "rgba(46,164,79,.12)"),
-    "failed": ("\u274c", "failed", "#e5534b", "rgba(229,83,75,.12)"),
-    "recorded": ("\U0001f4dd", "recorded", "#4493f8", "rgba(68,147,248,.10)"),
+    # mark, word, text colour and row tint readable on light and dark backgrounds alike (the
+    # marks are plain symbols, in fonts that have no emoji too)
+    "passed": ("\u2713", "passed", "#2da44e", "rgba(46,164,79,.12)"),
+    "failed": ("\u2717", "failed", "#e5534b", "rgba(229,83,75,.12)"),
+    "recorded": ("\u270e", "recorded", "#4493f8", "rgba(68,147,248,.10)"),
 }
 
 
@@ -113,7 +114,7 @@ class SelfCheckReport:
 
 
 def _html_row(row: Row) -> str:
-    icon, word, colour, tint = _STATUS[row.status]
+    mark, word, colour, tint = _STATUS[row.status]
     if row.status == "recorded":
         points = f"\u2013 / {row.max_points}"
     else:
@@ -131,7 +132,7 @@ def _html_row(row: Row) -> str:
         name = escape(row.name)
     return (
         f'<tr class="graders-{word}" style="background:{tint}">'
-        f'<td style="{_CELL}white-space:nowrap;font-weight:600;color:{colour}">{icon} {word}</td>'
+        f'<td style="{_CELL}white-space:nowrap;font-weight:600;color:{colour}">{mark} {word}</td>'
         f'<td style="{_CELL}">{name}</td>'
         f'<td style="{_CELL}white-space:nowrap;text-align:right">{points}</td>{detail}</tr>'
     )
