@@ -147,3 +147,78 @@ def browser(session: nox.Session) -> None:
         PY, "-m", "pytest", "-p", "no:cacheprovider", *(session.posargs or ["tests/browser"]),
         env={"BROWSER_SCREENSHOTS": str(BROWSER_SCREENSHOTS)},
     )
+
+
+# ----------------------------------------------------------------------------- colab
+#: The notebooks `nox -s colab` runs as Colab would: the W1 template first (its setup cell's
+#: re-run and failed-clone checks reuse it), the W1 solution and quiz, the W2 callbacks lab
+#: and the W4 assignment.
+COLAB_NOTEBOOKS = [
+    "notebooks/W1/C1W1_Assignment.ipynb",
+    "solutions/W1/C1W1_Assignment.ipynb",
+    "solutions/W1/C1_W1_Quiz.ipynb",
+    "solutions/W2/C1_W2_Lab_2_callbacks.ipynb",
+    "solutions/W4/C1W4_Assignment.ipynb",
+]
+#: What the notebooks and the grader's self-check use, at Colab's versions (the constraints).
+COLAB_PACKAGES = [
+    "tensorflow", "keras", "numpy", "scipy", "matplotlib", "opencv-python-headless", "pillow",
+    "pooch", "tqdm", "nbformat", "nbclient", "ipykernel", "ipython", "ipywidgets",
+]
+COLAB_CONSTRAINTS = ROOT / "tests" / "colab" / "constraints.txt"
+
+
+def _python_313() -> str | None:
+    """A Python 3.13 interpreter: $COLAB_PYTHON, python3.13 on PATH, else pyenv's newest."""
+    import os
+    import shutil
+    import subprocess
+
+    pyenv = Path(os.environ.get("PYENV_ROOT", Path.home() / ".pyenv"))
+    found = sorted(pyenv.glob("versions/3.13*/bin/python3.13"), reverse=True)
+    for candidate in [os.environ.get("COLAB_PYTHON"), shutil.which("python3.13"), *found]:
+        if not candidate:
+            continue
+        version = subprocess.run(
+            [str(candidate), "-c", "import sys; print(sys.version_info[:2] == (3, 13))"],
+            capture_output=True, text=True,
+        )
+        if version.stdout.strip() == "True":
+            return str(candidate)
+    return None
+
+
+@nox.session
+def colab(session: nox.Session) -> None:
+    """Run notebooks in a Colab-like runtime (Python 3.13, tests/colab/constraints.txt).
+
+    Builds .nox/colab-runtime once, with Colab's versions of the notebooks' packages and a
+    google.colab stub, then tests/colab/run.py executes COLAB_NOTEBOOKS there with their
+    setup cells cloning and pip-installing this working tree (`-- PATH...` runs others).
+    Needs Python 3.13 (set $COLAB_PYTHON to choose one) and root (a private /content).
+    """
+    import shutil
+    import tempfile
+
+    from graders import course
+
+    python = _python_313()
+    if python is None:
+        session.error(
+            "nox -s colab needs Python 3.13, Colab's: none found ($COLAB_PYTHON, python3.13 "
+            "on PATH, pyenv). Install one, or set COLAB_PYTHON to its path."
+        )
+    runtime = ROOT / ".nox" / "colab-runtime"
+    py = str(runtime / "bin" / "python")
+    if not (runtime / "bin" / "python").exists():
+        session.run(python, "-m", "venv", str(runtime))
+    install = [py, "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
+    session.run(*install, "-c", str(COLAB_CONSTRAINTS), "pip", "setuptools")
+    session.run(*install, "-c", str(COLAB_CONSTRAINTS), *COLAB_PACKAGES)
+    with tempfile.TemporaryDirectory() as tmp:  # built outside the tree: no build/ left here
+        stub = shutil.copytree(ROOT / "tests" / "colab" / "stub", Path(tmp) / "stub")
+        session.run(*install, "--no-deps", "--no-build-isolation", str(stub))
+    session.run(py, "-m", "pip", "check", silent=True)
+    notebooks = session.posargs or COLAB_NOTEBOOKS
+    session.run(py, str(ROOT / "tests" / "colab" / "run.py"), str(ROOT), course.clone_url(),
+                *notebooks)

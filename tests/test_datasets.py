@@ -676,3 +676,85 @@ def test_fetched_datasets_load_offline_with_the_standard_calls(
     assert got["fashion"] == [[60000, 28, 28], [10000, 28, 28]]
     assert got["ascent"] == [512, 512]
     assert got["mnist"] == [60000, 28, 28]
+
+
+# --- photos whose public file's hash is unknown -----------------------------------------------
+
+
+def png_bytes(color: tuple[int, int, int], size: tuple[int, int] = (12, 8)) -> bytes:
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", size, color).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+MIRROR_PHOTO = png_bytes((200, 30, 30))
+PUBLIC_PHOTO = png_bytes((30, 30, 200), size=(16, 9))  # another picture: other bytes
+
+
+@pytest.fixture
+def photos(fake: Fake, tmp_path: Path) -> Path:
+    """A manifest with one photo, no upstream hash, that the mirror holds."""
+    (fake.mirror / "photos").mkdir()
+    (fake.mirror / "photos" / "p.png").write_bytes(MIRROR_PHOTO)
+    photo = {
+        "url": fake.server.url + "/p.png",
+        "mirror_path": "photos/p.png",
+        "sha256": sha(MIRROR_PHOTO),
+        "upstream_sha256": None,
+        "size": len(MIRROR_PHOTO),
+        "dest": {"cache": "course", "path": "sample-images/p.png"},
+    }
+    return write_manifest(tmp_path / "photos.json", [dataset("photos", photo)])
+
+
+def test_a_photo_without_a_public_hash_verifies_as_a_readable_image(
+    fake: Fake, photos: Path, env: dict[str, Path]
+) -> None:
+    fake.server.serve("/p.png", PUBLIC_PHOTO)
+    (path,) = fetch(["photos"], manifest=photos, progress=False)  # no mirror: download
+    assert path == env["keras"] / "datasets" / "sample-images" / "p.png"
+    assert path.read_bytes() == PUBLIC_PHOTO
+    # The downloaded photo counts as present: no second download, not replaced.
+    requests = fake.server.requests
+    assert fetch(["photos"], manifest=photos, progress=False) == [path]
+    assert fake.server.requests == requests and path.read_bytes() == PUBLIC_PHOTO
+
+
+@pytest.mark.parametrize(
+    "served",
+    [b"<html>Service unavailable</html>", PUBLIC_PHOTO[: len(PUBLIC_PHOTO) // 2]],
+    ids=["html-page", "cut-image"],
+)
+def test_a_photo_that_is_not_a_readable_image_is_rejected(
+    fake: Fake, photos: Path, env: dict[str, Path], served: bytes
+) -> None:
+    fake.server.serve("/p.png", served)
+    with pytest.raises(DatasetError) as info:
+        fetch(["photos"], manifest=photos, progress=False)
+    message = str(info.value)
+    assert message.startswith("photos: sample-images/p.png: download from http://")
+    assert f"its SHA-256 {sha(served)} is not {sha(MIRROR_PHOTO)}" in message
+    assert "not a readable image" in message
+    assert not (env["keras"] / "datasets" / "sample-images" / "p.png").exists()
+    assert leftovers(env["keras"]) == []
+
+
+def test_other_files_without_a_public_hash_still_need_their_hash(
+    fake: Fake, env: dict[str, Path]
+) -> None:
+    fake.server.serve("/beta.dat", PUBLIC_PHOTO)  # even an image: beta.dat is not a photo
+    with pytest.raises(DatasetError, match="SHA-256 mismatch"):
+        fetch(["beta"], manifest=fake.manifest, progress=False)
+
+
+def test_the_course_photos_verify_as_images() -> None:
+    manifest = load_manifest()
+    photos = [f for name in ("sample-images", "sample-images-extra")
+              for f in manifest.select([name])[0].files]
+    from graders.datasets.fetch import is_image_fallback
+
+    assert photos and all(is_image_fallback(f) for f in photos)
+    assert not any(is_image_fallback(f) for d in manifest.datasets if "sample" not in d.name
+                   for f in d.files)

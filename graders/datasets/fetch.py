@@ -6,6 +6,8 @@ failed or interrupted fetch never leaves a partial file there. A copy is valid w
 SHA-256 is one the manifest knows (``sha256``, ``upstream_sha256``) or, for a zip with a
 ``content_sha256``, when it holds exactly the manifest's files (names and bytes): that is how
 the public zips, whose own hashes are unknown, and the rebuilt mirror copies both verify.
+A photo whose public file's hash is unknown (no ``upstream_sha256``) is accepted from its
+URL when it is a readable image: the course only needs a picture there, not those bytes.
 """
 
 from __future__ import annotations
@@ -30,6 +32,8 @@ from graders.datasets.manifest import DataFile, Manifest, load_manifest
 #: Environment variable naming the offline mirror folder when no ``mirror`` is passed.
 MIRROR_ENV = "C1_DATA_MIRROR"
 
+#: File names (lower case) of the photos that verify as readable images (see is_image_fallback).
+IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png")
 _CHUNK = 1 << 20
 _TIMEOUT_S = 60
 _USER_AGENT = "c1-graders-datasets"
@@ -135,13 +139,46 @@ def is_valid_copy(path: Path, data_file: DataFile) -> bool:
     """Whether the file at path is a valid copy of data_file.
 
     Valid: its SHA-256 is one the manifest accepts, or the manifest gives a content digest
-    for it (a zip) and the zip's members, names and bytes, match it.
+    for it (a zip) and the zip's members, names and bytes, match it, or it is a photo with no
+    known public hash and a readable image.
     """
     if _hash_or_none(path) in data_file.accepted_hashes:
         return True
+    if is_image_fallback(data_file):
+        return image_problem(path) is None
     return data_file.content_sha256 is not None and (
         zip_content_sha256(path) == data_file.content_sha256
     )
+
+
+def is_image_fallback(data_file: DataFile) -> bool:
+    """Whether a copy of data_file may verify as a readable image instead of by its hash.
+
+    True for a photo (by its file name) whose public file's SHA-256 the manifest does not
+    know: the mirror's copy was chosen by hand, and any readable picture serves the course.
+    """
+    return (
+        data_file.upstream_sha256 is None
+        and data_file.content_sha256 is None
+        and data_file.name.lower().endswith(IMAGE_SUFFIXES)
+    )
+
+
+def image_problem(path: Path) -> str | None:
+    """None when the file is an image Pillow reads in full, else what is wrong with it."""
+    try:
+        from PIL import Image, UnidentifiedImageError
+    except ImportError:
+        return "not readable as an image here: Pillow is not installed"
+    try:
+        with Image.open(path) as image:
+            image.load()
+            size = image.size
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+        return f"not a readable image ({exc})"
+    if min(size) < 1:
+        return "an empty image"
+    return None
 
 
 def _hash_or_none(path: Path) -> str | None:
@@ -168,6 +205,7 @@ def _download(data_file: DataFile, dest: Path, label: str, progress: bool) -> No
                 what=f"download from {url}",
                 hint=_hint(data_file),
                 content_sha256=data_file.content_sha256,
+                image=is_image_fallback(data_file),
             )
     except urllib.error.HTTPError as exc:
         raise DatasetError(
@@ -181,6 +219,8 @@ def _download(data_file: DataFile, dest: Path, label: str, progress: bool) -> No
 
 
 def _hint(data_file: DataFile) -> str:
+    if is_image_fallback(data_file):
+        return ""
     if data_file.upstream_sha256 is None and data_file.content_sha256 is None:
         return (
             " (the manifest does not know the public file's hash: the mirror copy was"
@@ -201,12 +241,14 @@ def _install(
     hint: str = "",
     exact_length: bool = True,
     content_sha256: str | None = None,
+    image: bool = False,
 ) -> None:
     """Copy ``stream`` to a temporary file next to ``dest``, verify it, then move it into place.
 
     ``total`` sizes the progress bar; with ``exact_length`` a different byte count (a cut
     download) is an error of its own. A copy whose SHA-256 is not in ``expected`` is still
-    accepted when it is a zip whose content digest is ``content_sha256``.
+    accepted when it is a zip whose content digest is ``content_sha256``, or, with ``image``,
+    when it is a readable image.
     """
     dest.parent.mkdir(parents=True, exist_ok=True)
     tmp = dest.parent / f".{dest.name}.{secrets.token_hex(4)}.part"
@@ -240,7 +282,14 @@ def _install(
             )
         got = digest.hexdigest()
         expected = tuple(expected)
-        if got not in expected:
+        if got not in expected and image:
+            problem = image_problem(tmp)
+            if problem is not None:
+                raise DatasetError(
+                    f"{label}: {what} is not the expected file: its SHA-256 {got} is not "
+                    f"{' or '.join(expected)}, and it is {problem}"
+                )
+        elif got not in expected:
             if content_sha256 is None:
                 raise DatasetError(
                     f"{label}: SHA-256 mismatch for {what}: expected {' or '.join(expected)}, "

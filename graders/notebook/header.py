@@ -7,6 +7,8 @@ datasets the notebook reads, so the rest of the notebook is identical everywhere
 
 from __future__ import annotations
 
+import re
+
 from nbformat import NotebookNode
 from nbformat.v4 import new_code_cell, new_markdown_cell
 
@@ -29,30 +31,77 @@ def badge_cell(relative_path: str) -> NotebookNode:
     return new_markdown_cell(source, id=BADGE_ID, metadata=dict(_LOCKED))
 
 
-def setup_source(datasets: list[str]) -> str:
-    """The code of the setup cell for a notebook that reads the given datasets."""
+_USES_TENSORFLOW = re.compile(r"^\s*(import|from)\s+tensorflow\b", re.MULTILINE)
+
+
+def uses_tensorflow(nb: NotebookNode) -> bool:
+    """Whether any code cell of the notebook imports TensorFlow."""
+    return any(
+        cell.get("cell_type") == "code" and _USES_TENSORFLOW.search(cell.get("source", ""))
+        for cell in nb.get("cells", [])
+    )
+
+
+def setup_source(datasets: list[str], tensorflow: bool = True) -> str:
+    """The code of the setup cell for a notebook that reads the given datasets.
+
+    With ``tensorflow`` (the notebook imports it), the cell also sets what TensorFlow reads
+    when it is imported, so that its start-up log lines stay out of the notebook's cells.
+    """
     lines = [
-        "# Setup for Google Colab. Anywhere else (JupyterLab, a terminal, CI) it does nothing.",
-        "# In Colab it installs this course's `graders` package, which the \"test your code\"",
-        "# cells use, and downloads the data this notebook reads.",
+        "# Setup. In Google Colab it installs this course's `graders` package, which the",
+        '# "test your code" cells use, and downloads the data this notebook reads; anywhere',
+        "# else (JupyterLab, a terminal, CI) that part does nothing.",
+        "import os",
         "import sys",
         "",
+    ]
+    if tensorflow:
+        lines += [
+            "# TensorFlow reads these when it is imported. Its C++ log shows errors only; with",
+            "# TensorFlow 2.20 (Colab's) not even those, as it logs a harmless error, \"NodeDef",
+            '# mentions attribute use_unbounded_threadpool", for each tf.data pipeline once op',
+            "# determinism is on (the test cells turn it on). Python's errors always show.",
+            "from importlib.metadata import PackageNotFoundError, version",
+            "",
+            "try:",
+            '    log_level = "3" if version("tensorflow").startswith("2.20.") else "2"',
+            "except PackageNotFoundError:",
+            '    log_level = "2"',
+            'os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", log_level)',
+            "# Without an NVIDIA driver TensorFlow cannot use a GPU: it need not look for one.",
+            "try:",
+            "    import ctypes",
+            "",
+            '    ctypes.CDLL("libcuda.so.1")',
+            "except OSError:",
+            '    os.environ.setdefault("TF_ENABLED_DEVICE_TYPES", "CPU")',
+            "",
+        ]
+    lines += [
         'if "google.colab" in sys.modules:',
-        "    import os",
         "    import subprocess",
         "",
         f'    repository = "{course.clone_url()}"',
         f'    checkout = "{course.COLAB_CHECKOUT}"',
-        "    if not os.path.isdir(checkout):",
-        "        subprocess.run(",
-        '            ["git", "clone", "--quiet", "--depth", "1", repository, checkout],',
-        "            check=True,",
+        "    if os.path.isdir(checkout):",
+        '        command = ["git", "-C", checkout, "pull", "--quiet", "--ff-only"]',
+        "    else:",
+        '        command = ["git", "clone", "--quiet", "--depth", "1", repository, checkout]',
+        "    git = subprocess.run(command, capture_output=True, text=True)",
+        "    if git.returncode != 0 and not os.path.isdir(checkout):",
+        "        raise RuntimeError(",
+        '            f"Could not download the course from {repository}:\\n{git.stderr.strip()}\\n"',
+        '            "Check this runtime\'s internet connection, then run this cell again."',
         "        )",
-        "    subprocess.run(",
-        '        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "-e", checkout],',
-        "        check=True,",
-        "    )",
-        "    sys.path.insert(0, checkout)",
+        "    if git.returncode != 0:",
+        '        print(f"Could not update {checkout}, using it as it is: {git.stderr.strip()}")',
+        '    pip_install = [sys.executable, "-m", "pip", "install", "--quiet"]',
+        '    options = ["--disable-pip-version-check", "--root-user-action=ignore", "--no-deps"]',
+        '    options += ["--no-build-isolation"]  # with Colab\'s own setuptools',
+        '    subprocess.run([*pip_install, *options, "-e", checkout], check=True)',
+        "    if checkout not in sys.path:",
+        "        sys.path.insert(0, checkout)",
     ]
     if datasets:
         names = ", ".join(f'"{name}"' for name in datasets)
@@ -62,18 +111,33 @@ def setup_source(datasets: list[str]) -> str:
             "",
             f"    fetch([{names}])",
         ]
+    if tensorflow:
+        lines += [
+            "",
+            "# TensorFlow 2.21 writes its first lines (oneDNN, CUDA drivers) before it reads",
+            "# TF_CPP_MIN_LOG_LEVEL: importing it once here with those lines discarded keeps them",
+            "# out of the cells below. A failed import still raises its error.",
+            "saved_stderr, devnull = os.dup(2), os.open(os.devnull, os.O_WRONLY)",
+            "os.dup2(devnull, 2)",
+            "try:",
+            "    import tensorflow  # noqa: F401 (imported here for its start-up only)",
+            "finally:",
+            "    os.dup2(saved_stderr, 2)",
+            "    os.close(saved_stderr)",
+            "    os.close(devnull)",
+        ]
     return "\n".join(lines)
 
 
-def setup_cell(datasets: list[str]) -> NotebookNode:
+def setup_cell(datasets: list[str], tensorflow: bool = True) -> NotebookNode:
     """The setup code cell for a notebook that reads the given datasets."""
-    return new_code_cell(setup_source(datasets), id=SETUP_ID, metadata=dict(_LOCKED))
+    return new_code_cell(setup_source(datasets, tensorflow), id=SETUP_ID, metadata=dict(_LOCKED))
 
 
 def expected_header(nb: NotebookNode, relative_path: str) -> list[NotebookNode]:
     """The two header cells the notebook at relative_path must start with."""
     datasets = list(notebook_info(nb).get("datasets", []))
-    return [badge_cell(relative_path), setup_cell(datasets)]
+    return [badge_cell(relative_path), setup_cell(datasets, uses_tensorflow(nb))]
 
 
 def with_header(nb: NotebookNode, relative_path: str) -> NotebookNode:

@@ -3,8 +3,9 @@
 Each student notebook is its solution with the code between the START/END markers
 replaced by the learner's scaffold, outputs and execution counts cleared, cells tagged
 ``solution-only`` dropped and the header pointing at the student copy. Cell ids are
-kept, so a cell keeps its identity across releases. ``check`` mode writes nothing and
-reports every file that is out of date.
+kept, so a cell keeps its identity across releases. The two generated header cells of a
+solution (badge, setup) are rewritten in place when they differ from the template. ``check``
+mode writes nothing and reports every file that is out of date.
 """
 
 from __future__ import annotations
@@ -85,6 +86,10 @@ def release(check: bool = False, root: Path = course.ROOT) -> list[Finding]:
             continue
         rel = source.relative_to(solutions).as_posix()
         nb = nbformat.read(source, as_version=4)
+        if not check and header_problems(nb, f"solutions/{rel}"):
+            nb = with_header(nb, f"solutions/{rel}")
+            source.write_text(render(nb), encoding="utf-8")
+            findings.append(Finding(f"solutions/{rel}", "header regenerated", problem=False))
         for problem in solution_problems(nb, f"solutions/{rel}"):
             findings.append(Finding(f"solutions/{rel}", problem))
         target = notebooks / rel
