@@ -65,8 +65,9 @@ class JupyterServer:
     root: Path
 
     def lab_url(self, path: str) -> str:
-        """The URL that opens path (relative to root) in JupyterLab, token included."""
-        return f"{self.url}/lab/tree/{path}?token={self.token}"
+        """The URL that opens path (relative to root) in JupyterLab, token included, in an
+        empty workspace (reset: no tab of an earlier test restored beside it)."""
+        return f"{self.url}/lab/tree/{path}?reset&token={self.token}"
 
 
 def _free_port() -> int:

@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import Any
 
 KERNEL_START_MS = 90_000
+#: The notebook panel on show (the tab in front).
+PANEL = ".jp-NotebookPanel:not(.lm-mod-hidden)"
 
 #: Each cell as shown: kind, prompt, outputs (mime type and text) and, for a self-check,
 #: the rows of its result table and its summary line.
@@ -29,17 +31,25 @@ _READ_CELLS = """() => [
     })),
     rows: [...cell.querySelectorAll('table.graders-check-table tbody tr')].map(r => ({
       status: r.className.replace('graders-', ''), text: r.innerText,
+      columns: [...r.cells].map(c => c.innerText),
     })),
     summary: (cell.querySelector('.graders-summary') || {}).innerText || null,
   }))"""
 
-#: True once a Run All is over: no cell running or queued ([*]), the first code cell run,
-#: the kernel idle.
-_RUN_OVER = """() => {
+#: The execution counts the open notebook's code cells show ([3]: is 3; none is 0).
+_COUNTS = """() => [...document.querySelectorAll(
+  '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell .jp-InputPrompt')]
+  .map(p => { const m = p.textContent.match(/\\d+/); return m ? Number(m[0]) : 0; })"""
+
+#: True once a Run All started after count `since` is over: the first code cell ran again,
+#: no cell runs or waits ([*]), the kernel is idle.
+_RUN_OVER = """since => {
   const prompts = [...document.querySelectorAll(
     '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell .jp-InputPrompt')].map(p => p.textContent);
-  const status = document.querySelector('.jp-Notebook-ExecutionIndicator');
-  return prompts.length > 0 && /\\d/.test(prompts[0]) && !prompts.some(p => p.includes('*'))
+  const first = prompts.length ? prompts[0].match(/\\d+/) : null;
+  const status = document.querySelector(
+    '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook-ExecutionIndicator');
+  return first !== null && Number(first[0]) > since && !prompts.some(p => p.includes('*'))
     && status !== null && status.getAttribute('data-status') === 'idle';
 }"""
 
@@ -71,7 +81,7 @@ def open_notebook(page: Any, server: Any, path: str) -> None:
         assert time.monotonic() < deadline, f"no idle kernel for {path} on the server"
         time.sleep(0.5)
     page.wait_for_selector(
-        '.jp-Notebook-ExecutionIndicator[data-status="idle"]', timeout=KERNEL_START_MS
+        f'{PANEL} .jp-Notebook-ExecutionIndicator[data-status="idle"]', timeout=KERNEL_START_MS
     )
 
 
@@ -94,8 +104,9 @@ def menu(page: Any, top: str, *items: str) -> None:
 
 def run_all(page: Any, timeout_s: float) -> None:
     """Run > Run All Cells, and wait until no cell runs or waits any more."""
+    since = max(page.evaluate(_COUNTS), default=0)
     menu(page, "Run", "Run All Cells")
-    page.wait_for_function(_RUN_OVER, timeout=timeout_s * 1000, polling=500)
+    page.wait_for_function(_RUN_OVER, arg=since, timeout=timeout_s * 1000, polling=500)
 
 
 def cells(page: Any) -> list[Cell]:
@@ -105,13 +116,22 @@ def cells(page: Any) -> list[Cell]:
 
 def cell_node(page: Any, index: int) -> Any:
     """The locator of the open notebook's cell number index (0-based)."""
-    return page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Cell").nth(index)
+    return page.locator(f"{PANEL} .jp-Cell").nth(index)
+
+
+def replace_source(page: Any, index: int, text: str) -> None:
+    """Type text into cell index in place of its source, as pasting it would."""
+    cell_node(page, index).locator(".cm-content").click()
+    page.keyboard.press("ControlOrMeta+a")
+    page.keyboard.insert_text(text)  # no key events: no auto-indent or closed brackets
+    page.keyboard.press("Escape")
 
 
 def save(page: Any) -> None:
-    """File > Save Notebook, waiting until the tab no longer shows unsaved changes."""
-    menu(page, "File", "Save Notebook")
-    page.wait_for_selector(".lm-TabBar-tab.jp-mod-current:not(.jp-mod-dirty)")
+    """Save with Ctrl+S (in command mode), waiting until the tab shows no unsaved changes."""
+    page.keyboard.press("Escape")
+    page.keyboard.press("ControlOrMeta+s")
+    page.wait_for_selector(".lm-TabBar-tab.lm-mod-current:not(.jp-mod-dirty)")
 
 
 def notebook_cells(path: Path) -> list[dict[str, Any]]:

@@ -14,6 +14,7 @@ from labpage import (
     menu,
     notebook_cells,
     open_notebook,
+    replace_source,
     run_all,
     save,
     source,
@@ -23,6 +24,11 @@ TEMPLATE = "notebooks/W1/C1W1_Assignment.ipynb"
 SOLVED = "solutions/W1/C1W1_Assignment.ipynb"
 #: Run All on the solved W1 takes about 40 s (two 500-epoch fits); a loaded machine, more.
 RUN_ALL_S = 600
+WRONG_EXERCISE_1 = """def create_training_data():
+    n_bedrooms = np.array([1, 2, 3, 4, 5, 6], dtype=float)
+    price_in_hundreds_of_thousands = n_bedrooms * 0.5
+    return n_bedrooms, price_in_hundreds_of_thousands
+"""
 ERROR_MIMES = {"application/vnd.jupyter.error", "application/vnd.jupyter.stderr"}
 
 
@@ -67,7 +73,23 @@ def test_run_all_on_the_template_reaches_every_test_cell(page, jupyter_server, s
         assert all("Not implemented yet" in row["text"] for row in cell.rows), cell.rows
         assert cell.summary and cell.summary.endswith("none passed.")
     cell_node(page, tests[0]).screenshot(path=screenshots / "template-test-cell.png")
-    page.screenshot(path=screenshots / "template-run-all.png", full_page=True)
+
+    # A learner's first, wrong try at exercise 1: the table says which test failed and
+    # shows what was expected and what was found in their own columns.
+    exercise = next(
+        index for index, cell in enumerate(notebook_cells(jupyter_server.root / TEMPLATE))
+        if source(cell).startswith("def create_training_data")
+    )
+    replace_source(page, exercise, WRONG_EXERCISE_1)
+    run_all(page, RUN_ALL_S)
+    cell = cells(page)[tests[0]]
+    assert [row["status"] for row in cell.rows] == ["passed", "passed", "failed"], cell.rows
+    _, _, points, expected, got = cell.rows[2]["columns"]
+    assert (points, expected, got) == (
+        "0 / 10", "[1.0, 1.5, 2.0, 2.5, 3.0, 3.5]", "[0.5, 1.0, 1.5, 2.0, 2.5, 3.0]"
+    )
+    assert cell.summary == "1 failed, 2 passed."
+    cell_node(page, tests[0]).screenshot(path=screenshots / "wrong-answer-test-cell.png")
 
 
 def test_run_all_on_the_solved_copy_passes_every_test(page, jupyter_server, screenshots):
