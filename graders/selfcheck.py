@@ -124,10 +124,11 @@ def _html_row(row: Row) -> str:
         what, want, got = parts
         detail = f'<td style="{_CELL}">{_text(want)}</td><td style="{_CELL}">{_text(got)}</td>'
         name = f'{escape(row.name)}<br><span style="opacity:.75">{escape(what)}</span>'
+    elif row.status == "passed":  # what a passed check found, if it says
+        detail = f'<td style="{_CELL}"></td><td style="{_CELL}">{_text(row.feedback)}</td>'
+        name = escape(row.name)
     else:
-        note = row.feedback or (
-            "checked when the notebook is graded" if row.status == "recorded" else ""
-        )
+        note = row.feedback or "checked when the notebook is graded"
         detail = f'<td colspan="2" style="{_CELL}">{_text(note)}</td>'
         name = escape(row.name)
     return (

@@ -50,8 +50,9 @@ def errors(shown: list[Cell]) -> list[str]:
     ]
 
 
-def run_all_to_the_end(page, jupyter_server, path: str) -> list[Cell]:
-    """Open path, Run All, and check every code cell ran and none shows an error."""
+def run_all_to_the_end(page, jupyter_server, path: str) -> tuple[list[Cell], list[int]]:
+    """Open path, Run All, check every code cell ran and none shows an error; the cells
+    shown and the indices of the three test cells."""
     open_notebook(page, jupyter_server, path)
     run_all(page, RUN_ALL_S)
     shown = cells(page)
@@ -59,13 +60,13 @@ def run_all_to_the_end(page, jupyter_server, path: str) -> list[Cell]:
     stopped = [cell.index for cell in shown if cell.code and not cell.ran]
     assert not stopped, f"Run All did not reach cells {stopped}; errors: {errors(shown)}"
     assert not errors(shown)
-    return shown
+    tests = self_check_cells(jupyter_server, path)
+    assert len(tests) == 3
+    return shown, tests
 
 
 def test_run_all_on_the_template_reaches_every_test_cell(page, jupyter_server, screenshots):
-    shown = run_all_to_the_end(page, jupyter_server, TEMPLATE)
-    tests = self_check_cells(jupyter_server, TEMPLATE)
-    assert len(tests) == 3
+    shown, tests = run_all_to_the_end(page, jupyter_server, TEMPLATE)
     for index in tests:
         cell = shown[index]
         assert cell.rows, f"test cell {index} shows no result table: {cell.outputs}"
@@ -93,9 +94,7 @@ def test_run_all_on_the_template_reaches_every_test_cell(page, jupyter_server, s
 
 
 def test_run_all_on_the_solved_copy_passes_every_test(page, jupyter_server, screenshots):
-    shown = run_all_to_the_end(page, jupyter_server, SOLVED)
-    tests = self_check_cells(jupyter_server, SOLVED)
-    assert len(tests) == 3
+    shown, tests = run_all_to_the_end(page, jupyter_server, SOLVED)
     for index in tests:
         cell = shown[index]
         assert cell.rows and {row["status"] for row in cell.rows} == {"passed"}, cell.rows
@@ -103,11 +102,11 @@ def test_run_all_on_the_solved_copy_passes_every_test(page, jupyter_server, scre
     for index in tests:
         cell_node(page, index).screenshot(path=screenshots / f"solved-test-cell-{index}.png")
     menu(page, "Settings", "Theme", "JupyterLab Dark")
-    page.wait_for_selector('body[data-jp-theme-name="JupyterLab Dark"]')
+    page.wait_for_selector('body[data-jp-theme-name="JupyterLab Dark"]', state="attached")
     page.wait_for_timeout(500)  # the theme's stylesheet applies just after the attribute
     cell_node(page, tests[-1]).screenshot(path=screenshots / "solved-test-cell-dark.png")
     menu(page, "Settings", "Theme", "JupyterLab Light")
-    page.wait_for_selector('body[data-jp-theme-name="JupyterLab Light"]')
+    page.wait_for_selector('body[data-jp-theme-name="JupyterLab Light"]', state="attached")
 
 
 def test_locked_cells_cannot_be_edited_or_deleted(page, jupyter_server, screenshots):
