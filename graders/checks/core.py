@@ -12,6 +12,9 @@ Observation = dict[str, Any]
 class NotImplementedYet(Exception):
     """Raised by an observer when the learner's code is still the template's placeholder."""
 
+    #: How the learner's feedback begins (a quiz's unanswered question says so instead).
+    lead = "Not implemented yet"
+
 
 class InvalidValue(Exception):
     """Raised by an observer when the learner's value has a form no check can read."""

@@ -15,6 +15,12 @@ from typing import Any
 from graders.checks.core import Check, Exercise, InvalidValue, NotImplementedYet, Verdict, fail, ok
 
 
+class NotAnsweredYet(NotImplementedYet):
+    """A question whose answer is still the template's None: not answered yet."""
+
+    lead = "Not answered yet"
+
+
 @dataclass(frozen=True)
 class Question:
     """One quiz question: its topic, how many options it shows and which are correct."""
@@ -77,7 +83,7 @@ def read_answer(value: Any, name: str, question: Question) -> set[str]:
     """The set of option letters a learner's answer names; InvalidValue when malformed."""
     hint = 'a set of letters, e.g. {"a", "c"}' if question.multiple else 'one letter, e.g. "b"'
     if value is None:
-        raise NotImplementedYet(f"`{name}` is still None: set it to {hint}.")
+        raise NotAnsweredYet(f"`{name}` is still None: set it to {hint}.")
     if isinstance(value, str):
         letters = {part.lower() for part in value.replace(",", " ").split()}
     elif isinstance(value, set | frozenset | list | tuple):

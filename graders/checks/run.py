@@ -59,7 +59,7 @@ def observe_exercise(
             seed_everything(seed)
         data = exercise.observe(namespace)
     except NotImplementedYet as reason:
-        return {"status": NOT_IMPLEMENTED, "message": f"Not implemented yet: {reason}"}
+        return {"status": NOT_IMPLEMENTED, "message": f"{reason.lead}: {reason}"}
     except InvalidValue as reason:
         return {"status": INVALID, "message": str(reason)}
     except BaseException as error:  # learner code may raise anything, SystemExit included

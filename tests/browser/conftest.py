@@ -40,9 +40,13 @@ CHROMIUM_ARGS = [
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]
 #: JupyterLab user settings for a predictable page: every cell attached to the DOM (no
-#: windowing, so off-screen cells can be read), no news or update checks, no toasts.
+#: windowing, so off-screen cells can be read), the notebook's kernel started on opening
+#: (what "Always start the preferred kernel" in the Select Kernel dialog sets), no news or
+#: update checks.
 LAB_SETTINGS = {
-    "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
+    "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {
+        "windowingMode": "none", "autoStartDefaultKernel": True,
+    },
     "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {
         "fetchNews": "false", "checkForUpdates": False,
     },
@@ -61,8 +65,9 @@ class JupyterServer:
     root: Path
 
     def lab_url(self, path: str) -> str:
-        """The URL that opens path (relative to root) in JupyterLab, token included."""
-        return f"{self.url}/lab/tree/{path}?token={self.token}"
+        """The URL that opens path (relative to root) in JupyterLab, token included, in an
+        empty workspace (reset: no tab of an earlier test restored beside it)."""
+        return f"{self.url}/lab/tree/{path}?reset&token={self.token}"
 
 
 def _free_port() -> int:
@@ -148,14 +153,29 @@ def browser():
             chromium.close()
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
+    """Keep each phase's report on the test item (the page fixture reads it)."""
+    report = yield
+    setattr(item, f"report_{report.when}", report)
+    return report
+
+
 @pytest.fixture
-def page(browser):
-    """A fresh page in a context of its own (cookies, storage), closed after the test."""
+def page(browser, request: pytest.FixtureRequest, screenshots: Path):
+    """A fresh page in a context of its own (cookies, storage), closed after the test.
+
+    When the test fails, a screenshot of the page is kept as ``failed-<test>.png``.
+    """
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     context.set_default_timeout(30_000)
+    fresh = context.new_page()
     try:
-        yield context.new_page()
+        yield fresh
     finally:
+        report = getattr(request.node, "report_call", None)
+        if report is not None and report.failed:
+            fresh.screenshot(path=screenshots / f"failed-{request.node.name}.png", full_page=True)
         context.close()
 
 
