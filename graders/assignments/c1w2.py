@@ -31,11 +31,11 @@ LAYERS = ["Flatten", "Dense", "Dense"]
 #: How many real images the model is tried on.
 BATCH = 32
 #: How far the History's last-epoch accuracy may exceed the trained model's accuracy on the
-#: training images as the grader's verifier measures it (the gaps below: on all 60,000),
-#: and how far below the threshold that measurement may be.
-#: `python -m bench.gap C1W2` measured History minus
-#: model of -0.004, -0.0033 and -0.0031 for seeds 42, 0 and 1 (the model measures higher
-#: than the epoch's running average); the tolerance leaves room for learners' own models.
+#: training images as the grader's verifier measures it, and how far below the threshold
+#: that measurement may be. `python -m bench.gap C1W2` measured History minus model of
+#: -0.004, -0.0033 and -0.0031 for seeds 42, 0 and 1 on all 60,000 images, and on the
+#: 10,000 the verifier measures 0.0005 (seed 42) and 0.0009 (seed 0); the tolerance leaves
+#: room for learners' own models.
 TOLERANCE = 0.01
 
 

@@ -44,12 +44,12 @@ BATCH = 32
 #: The epoch on which the reference reaches 99.5% (CPU, op determinism), by seed.
 EPOCHS_NEEDED = {42: 5, 0: 5, 1: 5, 2: 5, 3: 5}
 #: How far the History's last-epoch accuracy may exceed the trained model's accuracy on the
-#: training images as the grader's verifier measures it (the gaps below: on all 60,000),
-#: and how far below the threshold that measurement may be.
-#: `python -m bench.gap C1W3` measured History minus
-#: model of 0.00095, 0.00138 and 0.00415 for seeds 42, 0 and 1 (the model measured 0.99472,
-#: 0.99437 and 0.99175: below 99.5% each time); about twice the largest.
-TOLERANCE = 0.01
+#: training images as the grader's verifier measures it, and how far below the threshold
+#: that measurement may be. `python -m bench.gap C1W3` measured History minus model of
+#: 0.00095, 0.00138 and 0.00415 for seeds 42, 0 and 1 on all 60,000 images, and on the
+#: 10,000 the verifier measures 0.0028 (seed 42) and 0.0063 (seed 1: the model measures
+#: 0.9896); about 2.4 times the largest.
+TOLERANCE = 0.015
 
 
 def prepared(images: Any) -> Any:
