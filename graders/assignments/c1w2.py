@@ -55,10 +55,11 @@ PARAMS_CAP = 10 * PARAMS
 #: How many real images the model is tried on.
 BATCH = 32
 #: How far the History's last-epoch accuracy may exceed the trained model's accuracy on the
-#: 60,000 training images as the grader's verifier measures it, and how far below the
-#: threshold that measurement may be. `python -m bench.gap C1W2` measured History minus
-#: model of -0.004, -0.0033 and -0.0031 for seeds 42, 0 and 1 (the model measures higher
-#: than the epoch's running average); the tolerance leaves room for learners' own models.
+#: training images as the grader's verifier measures it, and how far below the threshold
+#: that measurement may be. `python -m bench.gap C1W2` measured History minus model of
+#: -0.004, -0.0033 and -0.0031 for seeds 42, 0 and 1 on all 60,000 images, and on the
+#: 10,000 the verifier measures 0.0005 (seed 42) and 0.0009 (seed 0); the tolerance leaves
+#: room for learners' own models.
 TOLERANCE = 0.01
 
 
@@ -102,10 +103,17 @@ def observe_training(namespace: Mapping[str, Any]) -> dict[str, Any]:
     )
 
 
-#: How the grader's verifier measures the trained model: accuracy on the training set.
-MEASURES = {
-    "train_mnist": Measure(lambda: load_mnist("train"), lambda model, data: accuracy(model, *data))
-}
+def _measured_on() -> tuple[Any, Any]:
+    """Every MEASURE_EVERY-th training image and its label: what the model is measured on."""
+    images, labels = load_mnist("train")
+    return images[::MEASURE_EVERY], labels[::MEASURE_EVERY]
+
+
+#: How the grader's verifier measures the trained model: accuracy on 10,000 of the training
+#: images, spread over the whole set (all 60,000 cost 4 s more; the sampling error of 10,000
+#: at 98% is 0.0014, well inside TOLERANCE).
+MEASURE_EVERY = 6
+MEASURES = {"train_mnist": Measure(_measured_on, lambda model, data: accuracy(model, *data))}
 
 
 ASSIGNMENT = Assignment(

@@ -74,11 +74,12 @@ BATCH = 32
 #: The epoch on which the reference reaches 99.5% (CPU, op determinism), by seed.
 EPOCHS_NEEDED = {42: 5, 0: 5, 1: 5, 2: 5, 3: 5}
 #: How far the History's last-epoch accuracy may exceed the trained model's accuracy on the
-#: 60,000 training images as the grader's verifier measures it, and how far below the
-#: threshold that measurement may be. `python -m bench.gap C1W3` measured History minus
-#: model of 0.00095, 0.00138 and 0.00415 for seeds 42, 0 and 1 (the model measured 0.99472,
-#: 0.99437 and 0.99175: below 99.5% each time); about twice the largest.
-TOLERANCE = 0.01
+#: training images as the grader's verifier measures it, and how far below the threshold
+#: that measurement may be. `python -m bench.gap C1W3` measured History minus model of
+#: 0.00095, 0.00138 and 0.00415 for seeds 42, 0 and 1 on all 60,000 images, and on the
+#: 10,000 the verifier measures 0.0028 (seed 42) and 0.0063 (seed 1: the model measures
+#: 0.9896); about 2.4 times the largest.
+TOLERANCE = 0.015
 
 
 def prepared(images: Any) -> Any:
@@ -221,11 +222,15 @@ def observe_training(namespace: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _training_set() -> tuple[Any, Any]:
+    """Every MEASURE_EVERY-th training image, prepared, and its label."""
     images, labels = load_mnist("train")
-    return prepared(images).astype("float32"), labels
+    return prepared(images[::MEASURE_EVERY]).astype("float32"), labels[::MEASURE_EVERY]
 
 
-#: How the grader's verifier measures the trained model: accuracy on the training set.
+#: How the grader's verifier measures the trained model: accuracy on 10,000 of the training
+#: images, spread over the whole set (all 60,000 cost 3 s more; the sampling error of 10,000
+#: at 99.5% is 0.0007, well inside TOLERANCE).
+MEASURE_EVERY = 6
 MEASURES = {
     "train_convolutional_model": Measure(
         _training_set, lambda model, data: accuracy(model, *data)
