@@ -241,7 +241,7 @@ def test_a_model_that_needs_code_to_rebuild_cannot_be_verified(make, fragment):
 
 def test_weights_that_do_not_fit_the_config_cannot_be_verified():
     export = export_model(_fit(1).model)
-    export["weights"] = export_model(_model([keras.layers.Dense(3, "softmax")]))["weights"]
+    export["arrays"] = export_model(_model([keras.layers.Dense(3, "softmax")]))["arrays"]
     with pytest.raises(Unverifiable, match="its weights do not fit its layers"):
         rebuild(export)
 

@@ -67,8 +67,8 @@ def test_a_name_from_a_cell_the_grader_does_not_run(monkeypatch):
     namespace = learner_namespace("def train():\n    return training_images.shape\n")
     assert error_of(namespace["train"]).endswith(
         "(in cell ex-learner, line 2). `training_images` is defined in cell load-data, which "
-        "the grader does not run: graded cells must be self-contained (define it inside your "
-        "function, or call the function that makes it)."
+        "the grader does not run: graded cells must be self-contained (define or import it "
+        "inside your function, or call the function that makes it)."
     )
 
 
@@ -141,3 +141,15 @@ def test_a_right_callback_passes_all_three_and_a_wrong_threshold_fails_below():
     assert "accuracy = 0.97 (threshold 0.98): expected training left running" in (
         results[BELOW][1]
     )
+
+
+def test_none_given_where_none_is_the_default_is_not_blamed():
+    namespace = learner_namespace(
+        "def train(images, labels):\n"
+        "    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])\n"
+        "    model.compile(optimizer='sgd', loss='mse')\n"
+        "    return model.fit(images, labels, epochs=1, validation_data=None, verbose=0)\n"
+    )
+    message = error_of(namespace["train"], np.zeros((4, 3)), np.zeros(4))
+    assert "received None" not in message
+    assert message.startswith("`train` raised ValueError") and "line 4)" in message

@@ -92,3 +92,53 @@ def test_quizzes_start_no_verifier():
 
     assert verify.start("C1W1_Quiz", 42, {}, {}, 60) is None
     assert verify.finish(None, {}) == ({}, None)
+
+
+def test_only_the_verifiers_measurement_is_judged():
+    from graders.grading import runner, supervise
+
+    claimed = {"status": "ok", "data": {"observed": {}, "verify": {"config": {}, "stream": 0},
+                                        "measured": {"figures": {"accuracy": 1.0}}}}
+    piece = {"kind": "weights", "model": 0, "dtype": "<f4", "shape": [2]}
+    outcome = supervise.Outcome(messages=[
+        dict(piece, array=1, data="AAAAAA=="), dict(piece, array=0, data="AAAA"),
+        dict(piece, array=0, data="AAAA"),
+        {"kind": "observation", "exercise": "train_mnist", "observation": claimed},
+        {"kind": "done"},
+    ])
+    arrays = [{"dtype": "<f4", "shape": [2], "chunks": ["AAAA", "AAAA"]},
+              {"dtype": "<f4", "shape": [2], "chunks": ["AAAAAA=="]}]
+    assert runner._handed_over(outcome) == {"train_mnist": {"config": {}, "arrays": arrays}}
+    report = {"observations": {"train_mnist": claimed}}
+    runner._add_measurements(report, {"train_mnist": None}, {}, None)
+    assert claimed["data"] == {"observed": {}}  # the worker's own "measurement" is dropped
+    runner._add_measurements(report, {"train_mnist": None}, {}, "it was killed")
+    assert claimed["data"]["measured"] == {"error": "the grader's verifier failed (it was killed)"}
+    measured = {"train_mnist": {"figures": {"accuracy": 0.11}}}
+    runner._add_measurements(report, {"train_mnist": None}, measured, None)
+    assert claimed["data"]["measured"] == {"figures": {"accuracy": 0.11}}
+
+
+def test_weights_streamed_in_pieces_rebuild_the_same_model(monkeypatch):
+    import keras
+    import numpy as np
+
+    from graders.checks import verification
+    from graders.grading import runner, supervise
+    from graders.grading.worker import weights_sender
+
+    layers = [keras.Input(shape=(3,)), keras.layers.Dense(700), keras.layers.Dense(2)]
+    model = keras.Sequential(layers)
+    messages = []
+    monkeypatch.setattr(verification, "CHUNK", 1000)  # many pieces per array
+    monkeypatch.setattr(verification, "STREAM", weights_sender(messages.append,
+                                                               verification.encode_array))
+    export = verification.export_model(model)
+    assert "arrays" not in export and len(messages) > 4 * 4
+    observation = {"status": "ok", "data": {"verify": export}}
+    outcome = supervise.Outcome(messages=[
+        *messages, {"kind": "observation", "exercise": "x", "observation": observation}
+    ])
+    rebuilt = verification.rebuild(runner._handed_over(outcome)["x"])
+    inputs = np.arange(6, dtype="float32").reshape(2, 3)
+    np.testing.assert_array_equal(rebuilt(inputs), model(inputs))

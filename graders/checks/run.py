@@ -197,9 +197,11 @@ def _none_arguments(frame: Any, summary: traceback.FrameSummary) -> tuple[str, l
             for position, arg in enumerate(call.args, start=1)
             if _is_none(arg, frame)
         ]
+        optional = _none_by_default(call.func, frame)
         arguments += [
             f"`{keyword.arg}`" for keyword in call.keywords
-            if keyword.arg is not None and _is_none(keyword.value, frame)
+            if keyword.arg is not None and keyword.arg not in optional
+            and _is_none(keyword.value, frame)
         ]
         if arguments:
             return ast.unparse(call.func), arguments
@@ -240,6 +242,30 @@ def _path_hint(frames: list) -> str:
     return ""
 
 
+def _none_by_default(func: Any, frame: Any) -> set[str]:
+    """Parameters of the called function whose default is None (passing None to them is a
+    choice, not a blank), when the function is a plain dotted name; empty otherwise."""
+    import ast
+    import inspect
+
+    parts: list[str] = []
+    while isinstance(func, ast.Attribute):
+        parts.insert(0, func.attr)
+        func = func.value
+    if not isinstance(func, ast.Name):
+        return set()
+    missing = object()
+    target = frame.f_locals.get(func.id, frame.f_globals.get(func.id, missing))
+    try:
+        for part in parts:
+            target = inspect.getattr_static(target, part) if target is not missing else target
+            target = getattr(target, "__func__", target)
+        parameters = inspect.signature(target).parameters.values()
+    except Exception:  # not a function we can read: report every None
+        return set()
+    return {p.name for p in parameters if p.default is None}
+
+
 def _is_none(node: Any, frame: Any) -> bool:
     import ast
 
@@ -260,8 +286,8 @@ def _hint(error: BaseException, message: str, frames: list) -> str:
         if cell:
             return (
                 f" `{missing}` is defined in cell {cell}, which the grader does not run: "
-                "graded cells must be self-contained (define it inside your function, or "
-                "call the function that makes it)."
+                "graded cells must be self-contained (define or import it inside your "
+                "function, or call the function that makes it)."
             )
     for old, new in _RENAMED_ARGUMENTS.items():
         if f"'{old}'" in message and ("not recognized" in message or "unexpected keyword" in

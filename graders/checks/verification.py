@@ -1,7 +1,8 @@
 """A trained model measured where no learner code runs: handed over as data, rebuilt safely.
 
 Where the learner's code ran, ``hand_over`` writes the model down as data: its Keras config
-(``keras.saving.serialize_keras_object``) and its weights (one ``.npz``, base64). The
+(``keras.saving.serialize_keras_object``) and its weights (each array's bytes, base64, in
+pieces: in the grader's worker they are streamed to the grader as they are read). The
 grader's verifier process (graders.grading.verify), which never runs a learner cell,
 rebuilds it with Keras' safe mode (no Lambda code, no custom classes or functions: only
 Keras' own layers) and measures it on data it loads itself, with the exercise's
@@ -12,18 +13,58 @@ run in the learner's process, so the learner sees the grader's verdicts.
 from __future__ import annotations
 
 import base64
-import io
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-#: The most parameters a handed-over model may have: the W4 reference has 9.5 million, and
-#: a learner's W4 model with wider layers (three blocks of 32/64/128 filters) 19 million. A
-#: float32 weight is 4 bytes, 5.3 in base64 (see channel.MAX_BYTES).
-MAX_PARAMS = 32_000_000
+#: The most parameters a handed-over model may have: above the largest the model checks
+#: accept (C1W4: 10 times the reference's 9.5 million, 94.7 million).
+MAX_PARAMS = 100_000_000
+#: Weights travel in pieces of this many bytes (5.3 bytes a float32 weight in base64).
+CHUNK = 8 * 2**20
+#: Numeric array kinds a weight may have (no objects: nothing is unpickled).
+_KINDS = set("fiub")
 #: False in the grader's worker: there the model is only handed over, and the verifier
 #: measures it (the grader overwrites anything measured in the worker).
 MEASURE_IN_PROCESS = True
+#: Set by the worker before learner code runs: sends a model's weights to the grader, piece
+#: by piece, as they are read (no copy of the whole model is made), and returns the number
+#: the handed-over model refers to them by.
+STREAM: Callable[[Any], int] | None = None
+
+
+def encode_array(array: Any) -> Iterator[dict[str, Any]]:
+    """One weight array as pieces: {"dtype", "shape", "data": base64 of up to CHUNK bytes}."""
+    import numpy as np
+
+    array = np.ascontiguousarray(array)
+    data = memoryview(array).cast("B") if array.size else memoryview(b"")
+    for start in range(0, max(len(data), 1), CHUNK):
+        yield {
+            "dtype": array.dtype.str,
+            "shape": list(array.shape),
+            "data": base64.b64encode(data[start:start + CHUNK]).decode("ascii"),
+        }
+
+
+def _decode_arrays(arrays: Any) -> list[Any]:
+    """The weight arrays from [{"dtype", "shape", "chunks": [base64...]}]; raises Unverifiable."""
+    import numpy as np
+
+    values, total = [], 0
+    for item in arrays if isinstance(arrays, list) else []:
+        dtype, shape = np.dtype(str(item["dtype"])), [int(n) for n in item["shape"]]
+        if dtype.kind not in _KINDS or dtype.itemsize > 8:
+            raise Unverifiable(f"a weight array has the type {dtype}")
+        count = int(np.prod(shape, dtype=np.int64)) if shape else 1
+        total += count
+        if total > MAX_PARAMS:
+            raise Unverifiable(f"its weights are more than {MAX_PARAMS:,} parameters")
+        data = b"".join(base64.b64decode(chunk) for chunk in item["chunks"])
+        values.append(np.frombuffer(data, dtype=dtype, count=count).reshape(shape))
+    if not isinstance(arrays, list):
+        raise Unverifiable("its weights are missing")
+    return values
 
 
 class Unverifiable(Exception):
@@ -62,7 +103,6 @@ def _own_methods(cls: type) -> list[str]:
 def export_model(model: Any) -> dict[str, Any]:
     """The model as plain data ({"config", "weights"}), or {"refused": why} in learner terms."""
     import keras
-    import numpy as np
 
     cls = type(model)
     if not isinstance(model, keras.Model):
@@ -83,11 +123,16 @@ def export_model(model: Any) -> dict[str, Any]:
                            "the grader measures"}
     try:
         config = keras.saving.serialize_keras_object(model)
-        buffer = io.BytesIO()
-        np.savez(buffer, *[np.asarray(w) for w in model.get_weights()])
     except Exception as error:
         return {"refused": f"Keras could not write it down as a config ({_first_line(error)})"}
-    return {"config": config, "weights": base64.b64encode(buffer.getvalue()).decode("ascii")}
+    if STREAM is not None:  # the grader's worker: the weights go straight to the grader
+        return {"config": config, "stream": STREAM(model.weights)}
+    arrays = []
+    for variable in model.weights:
+        pieces = list(encode_array(variable.numpy()))
+        arrays.append({"dtype": pieces[0]["dtype"], "shape": pieces[0]["shape"],
+                       "chunks": [piece["data"] for piece in pieces]})
+    return {"config": config, "arrays": arrays}
 
 
 def _first_line(error: BaseException) -> str:
@@ -98,17 +143,20 @@ def _first_line(error: BaseException) -> str:
 def rebuild(export: Any) -> Any:
     """The model rebuilt from its exported data with Keras' safe mode; raises Unverifiable."""
     import keras
-    import numpy as np
 
     if not isinstance(export, dict):
         raise Unverifiable("nothing was handed over")
     if "refused" in export:
         raise Unverifiable(str(export["refused"]))
-    config, weights = export.get("config"), export.get("weights")
-    if not isinstance(config, dict) or not isinstance(weights, str):
-        raise Unverifiable("its config or weights are missing")
-    if len(weights) > MAX_PARAMS * 6 + 2**16:
-        raise Unverifiable(f"its weights are larger than {MAX_PARAMS:,} parameters")
+    config = export.get("config")
+    if not isinstance(config, dict):
+        raise Unverifiable("its config is missing")
+    try:
+        values = _decode_arrays(export.get("arrays"))
+    except Unverifiable:
+        raise
+    except Exception as error:
+        raise Unverifiable(f"its weights are unreadable ({_first_line(error)})") from None
     try:
         model = keras.saving.deserialize_keras_object(config, safe_mode=True)
     except Exception as error:
@@ -119,8 +167,6 @@ def rebuild(export: Any) -> Any:
     if type(model) not in _keras_model_classes():
         raise Unverifiable(f"its config rebuilds a {type(model).__name__}, not a Keras model")
     try:
-        with np.load(io.BytesIO(base64.b64decode(weights)), allow_pickle=False) as arrays:
-            values = [arrays[f"arr_{i}"] for i in range(len(arrays.files))]
         model.set_weights(values)
     except Exception as error:
         raise Unverifiable(f"its weights do not fit its layers ({_first_line(error)})") from None

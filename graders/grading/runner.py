@@ -143,16 +143,30 @@ def _execute(
 
 
 def _handed_over(outcome: supervise.Outcome) -> dict[str, Any]:
-    """The trained models the worker handed over (exercise -> export), taken out of its
-    observations so that only the verifier's measurements of them are judged."""
+    """The trained models the worker handed over (exercise -> config and weight arrays),
+    taken out of its observations so that only the verifier's measurements are judged."""
+    streams: dict[Any, dict[Any, dict[str, Any]]] = {}
     models = {}
     for message in outcome.messages:
+        if message.get("kind") == "weights":
+            arrays = streams.setdefault(message.get("model"), {})
+            array = arrays.setdefault(
+                message.get("array"),
+                {"dtype": message.get("dtype"), "shape": message.get("shape"), "chunks": []},
+            )
+            array["chunks"].append(message.get("data"))
+            message.clear()  # the chunks are kept once, here
+            continue
         observation = message.get("observation")
         data = observation.get("data") if isinstance(observation, dict) else None
         if message.get("kind") == "observation" and isinstance(data, dict):
             data.pop("measured", None)  # only the verifier measures
-            if "verify" in data:
-                models[str(message.get("exercise"))] = data.pop("verify")
+            export = data.pop("verify", None)
+            if isinstance(export, dict) and "stream" in export:
+                arrays = streams.get(export.pop("stream"), {})
+                export["arrays"] = [arrays[i] for i in range(len(arrays)) if i in arrays]
+            if export is not None:
+                models[str(message.get("exercise"))] = export
     return models
 
 
@@ -204,6 +218,8 @@ def _timings(outcome: supervise.Outcome) -> dict[str, float]:
             timings["cells_s"] = arrived - last
         elif kind == "observation":
             timings[f"{message.get('exercise')}_s"] = arrived - last
+        elif kind in (None, "weights"):  # a piece of a model's weights, sent while observed
+            continue
         last = arrived
     timings["worker_s"] = outcome.ended - outcome.started
     return timings
