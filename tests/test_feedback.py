@@ -153,3 +153,27 @@ def test_none_given_where_none_is_the_default_is_not_blamed():
     message = error_of(namespace["train"], np.zeros((4, 3)), np.zeros(4))
     assert "received None" not in message
     assert message.startswith("`train` raised ValueError") and "line 4)" in message
+
+
+def test_names_bound_inside_blocks_of_a_cell_count_as_defined_there_but_not_in_functions():
+    cells = [
+        ("load-data", "with np.load(path) as data:\n    training_images = data['x_train']\n"),
+        ("setup", "try:\n    import scipy\nexcept ImportError:\n    scipy = None\n"
+                  "if True:\n    DATA_DIR = 'x'\nelse:\n    other = 1\n"),
+        ("helpers", "def f():\n    hidden = 1\n"),
+    ]
+    assert run.defining_cells(cells) == {
+        "data": "load-data", "training_images": "load-data", "scipy": "setup",
+        "DATA_DIR": "setup", "other": "setup", "f": "helpers",
+    }
+
+
+def test_a_tensorflow_tensor_counts_as_an_array_and_a_list_does_not():
+    import tensorflow as tf
+
+    from graders.checks.values import describe_array, expect_float_array
+
+    tensor = tf.expand_dims(tf.zeros((3, 28, 28)), -1) / 255.0
+    assert expect_float_array(describe_array(tensor), "images", [None, 28, 28, 1]).passed
+    verdict = expect_float_array(describe_array([[0.0]]), "images", [None, 28, 28, 1])
+    assert not verdict.passed and "a numpy array" in verdict.feedback

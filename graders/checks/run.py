@@ -317,8 +317,9 @@ def _join(items: list[str]) -> str:
 
 
 def defining_cells(cells: list[tuple[str, str]]) -> dict[str, str]:
-    """Map each name bound at the top level of the given (cell id, source) code cells to the
-    first cell that binds it (assignments, imports, def, class, for and with targets)."""
+    """Map each name bound at the top level of the given (cell id, source) code cells (also
+    inside their if/with/try/for/while blocks) to the first cell that binds it (assignments,
+    imports, def, class, for and with targets)."""
     import ast
 
     defined: dict[str, str] = {}
@@ -327,10 +328,29 @@ def defining_cells(cells: list[tuple[str, str]]) -> dict[str, str]:
             tree = ast.parse(source)
         except SyntaxError:  # magics, or code that does not parse: nothing to learn from it
             continue
-        for node in tree.body:
+        for node in _top_level(tree.body):
             for name in _bound_names(node):
                 defined.setdefault(name, cell_id)
     return defined
+
+
+def _top_level(statements: list[Any]) -> list[Any]:
+    """The statements that run at a cell's top level: those of its body and, recursively,
+    of the blocks of its if/with/try/for/while statements (not of functions or classes),
+    so `with np.load(path) as data: images = data["x"]` counts as binding images."""
+    import ast
+
+    found = []
+    for node in statements:
+        found.append(node)
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            continue
+        blocks = [getattr(node, field, None) or [] for field in ("body", "orelse", "finalbody")]
+        blocks += [handler.body for handler in getattr(node, "handlers", None) or []]
+        for block in blocks:
+            if isinstance(block, list):
+                found += _top_level(block)
+    return found
 
 
 def _bound_names(node: Any) -> list[str]:

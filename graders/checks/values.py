@@ -33,14 +33,23 @@ def describe_array(value: Any) -> dict[str, Any]:
     return described
 
 
+def is_array_type(name: str) -> bool:
+    """Whether a qualified type name (from type_name) is a numpy array or a TensorFlow tensor
+    (tf.expand_dims, tf.reshape and tf.constant return tensors, which Keras takes as well)."""
+    return name == "numpy.ndarray" or (
+        name.startswith("tensorflow.") and name.rsplit(".", 1)[-1] in {"EagerTensor", "Tensor"}
+    )
+
+
 def expect_float_array(
     described: dict[str, Any], what: str, shape: list[int | None]
 ) -> Verdict:
-    """Pass when the described value is a floating-point numpy array of the given shape.
+    """Pass when the described value is a floating-point numpy array (or TensorFlow tensor)
+    of the given shape.
 
     A None in shape accepts any length on that axis, e.g. [None, 28, 28, 1].
     """
-    if described.get("type") != "numpy.ndarray":
+    if not is_array_type(str(described.get("type"))):
         return fail(f"{what} type", "a numpy array", described.get("type"))
     if not str(described.get("dtype", "")).startswith("float"):
         return fail(f"{what} dtype", "a float dtype (e.g. float64)", described.get("dtype"))
