@@ -81,7 +81,7 @@ class SelfCheckReport:
             icon = "\u274c" if row.status == "failed" else "\u2705"
             if row.status == "recorded":
                 lines.append(f"{icon} {row.name}: recorded (checked when the notebook is graded)")
-            elif row.status == "failed":
+            elif row.status == "failed" or row.feedback:  # a passed check may say what it found
                 lines.append(f"{icon} {row.name}\n   {row.feedback}")
             else:
                 lines.append(f"{icon} {row.name}")

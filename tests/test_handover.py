@@ -62,7 +62,7 @@ def test_replacing_a_graders_function_or_its_code_is_noticed(monkeypatch):
 def _plan_and_env(tmp_path):
     from graders.grading import isolation, runner
 
-    plan = runner._plan(str(tmp_path), 60, 2048)
+    plan = runner._plan(str(tmp_path), 60, 2048, concurrent=1)
     return plan, isolation.environment(plan, 42)
 
 
