@@ -128,9 +128,15 @@ def replace_source(page: Any, index: int, text: str) -> None:
 
 
 def save(page: Any) -> None:
-    """Save with Ctrl+S (in command mode), waiting until the tab shows no unsaved changes."""
+    """Save with Ctrl+S (in command mode), waiting for the server to answer the save (so the
+    file is written in full: the server writes it in place) and for the tab to show no
+    unsaved changes."""
     page.keyboard.press("Escape")
-    page.keyboard.press("ControlOrMeta+s")
+    with page.expect_response(
+        lambda response: response.request.method == "PUT" and "/api/contents/" in response.url
+    ) as saved:
+        page.keyboard.press("ControlOrMeta+s")
+    assert saved.value.ok, f"saving failed: HTTP {saved.value.status}"
     page.wait_for_selector(".lm-TabBar-tab.lm-mod-current:not(.jp-mod-dirty)")
 
 
