@@ -159,7 +159,8 @@ points on the W1 reference and quiz (the thread count may change the order of fl
 sums, but the scores compare against thresholds with margins). Measured again with
 the budget on the otherwise idle machine (the table above; the load average it records is
 the benchmark's own processes): **W2 now meets the goal, 1.85x; W1 does not, 1.28x; the
-Dask path gives 1.62x (W2) and 1.21x (W1).** W1 went down from 1.46x: each submission now
+Dask path gives 1.62x (W2) and 1.21x (W1).** W1 went down from 1.46x, most likely (not yet
+shown by a measurement) because each submission now
 also starts the verifier process of issue 13, which imports TensorFlow and waits beside the
 worker, and a W1 submission (about 20 s of training made of 500 short epochs, see below)
 has too little work to hide that start-up; two W1 workers mean four TensorFlow start-ups
