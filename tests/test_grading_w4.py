@@ -243,8 +243,8 @@ WRONG: dict[str, tuple[dict[str, str], tuple[str, ...], dict[str, str]]] = {
         )},
         ("create_and_compile_model",),
         {MP: f"number of parameters: expected at most {c1w4.PARAMS_CAP:,} (10 times the "
-             "reference's 9,494,561, so that training stays within the time limit), but got "
-             "96,380,249"},
+             "reference's 9,494,561, so that training stays within the grading time limit), "
+             "but got 96,380,249"},
     ),
     "stops_at_99_percent": (
         callback_cell(condition='logs["accuracy"] >= 0.99'),

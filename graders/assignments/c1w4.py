@@ -59,11 +59,13 @@ from graders.checks.datasets import (
     expect_labels,
 )
 from graders.checks.models import (
+    cap_reason,
     describe_model,
     expect_convolutions,
     expect_model,
     expect_params_at_most,
     expect_shapes,
+    parameter_cap,
 )
 from graders.checks.training import early_stopping_checks, observe_training_call
 from graders.checks.verification import Measure, accuracy
@@ -99,7 +101,7 @@ REFERENCE = [
 ]
 PARAMS = sum(params for _, params in REFERENCE)
 #: The most parameters a model may have: 10 times the reference (see the module docstring).
-PARAMS_CAP = 10 * PARAMS
+PARAMS_CAP = parameter_cap(REFERENCE)
 #: How far the History's last-epoch accuracy may exceed the trained model's accuracy on the
 #: 80 images as the grader's verifier measures it, and how far below the threshold that
 #: measurement may be. The last batches' updates move the model after the epoch's running
@@ -263,8 +265,7 @@ def _convolutions(obs: dict[str, Any]) -> Verdict:
 
 def _params(obs: dict[str, Any]) -> Verdict:
     return expect_params_at_most(
-        obs["model"], PARAMS_CAP, REFERENCE,
-        f"10 times the reference's {PARAMS:,}, so that training stays within the time limit",
+        obs["model"], PARAMS_CAP, REFERENCE, cap_reason(REFERENCE)
     )
 
 
