@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from graders.grading import isolation
+
 #: The account the ordinary-user runs use (created when missing).
 USER = "graders-sandbox-test"
 #: How the grader is started in each mode: as the test runs (root in CI), as root without
@@ -59,22 +61,13 @@ def shared_folder(owner: pwd.struct_passwd | None) -> Path:
     return folder
 
 
-def _blocker(path: str) -> str | None:
-    parts = Path(path).resolve().parts
-    for n in range(2, len(parts) + 1):
-        folder = os.path.join(*parts[:n])
-        if not os.stat(folder).st_mode & 0o001:
-            return folder
-    return None
-
-
 def _readable_view(paths: list[str], stash: Path) -> list[str]:
     """Shell lines that, in a mount namespace of the test's own, hide each folder other
     users cannot enter (such as /root, where pyenv keeps the interpreter) under an empty
     tmpfs and bind the given paths back read-only: the Python the ordinary user may read."""
     lines, hidden = [], {}
     for n, path in enumerate(sorted(set(paths))):
-        real, blocker = str(Path(path).resolve()), _blocker(path)
+        real, blocker = str(Path(path).resolve()), isolation._blocker(path)
         if blocker is not None:
             keep = stash / str(n)
             keep.mkdir()
