@@ -150,6 +150,15 @@ BROWSER_SCREENSHOTS = ROOT / ".nox" / "browser-screenshots"
 
 
 @nox.session
+def catalogue(session: nox.Session) -> None:
+    """Update graders/locale's catalogues from the code's messages (then translate the new)."""
+    from graders.catalogue import update
+
+    for path in update():
+        session.log(f"updated {path.relative_to(ROOT)}")
+
+
+@nox.session
 def browser(session: nox.Session) -> None:
     """Run All in a real JupyterLab in headless Chromium, the locks, the rendered results.
 

@@ -14,17 +14,17 @@ import re
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cache
 from html import escape
 from typing import Any, Literal
 
+from graders.checks.core import FAIL_TEMPLATE
 from graders.checks.run import OK, judge_exercise, observe_exercise
 from graders.determinism import SEED
+from graders.i18n import translate
 
 Status = Literal["passed", "failed", "recorded"]
 
-#: The feedback graders.checks.core.fail writes: "WHAT: expected WANT, but got GOT." (what
-#: and want are the check's own words; got, which may hold anything, takes the rest)
-_FAIL = re.compile(r"(?P<what>.+?): expected (?P<want>.+?), but got (?P<got>.+)\.", re.DOTALL)
 #: Feedback longer than this (or on several lines) is collapsed in the HTML table.
 LONG = 120
 
@@ -154,8 +154,18 @@ def _text(value: str) -> str:
 
 def split_feedback(feedback: str) -> tuple[str, str, str] | None:
     """(what, want, got) from feedback written by graders.checks.core.fail, else None."""
-    match = _FAIL.fullmatch(feedback.strip())
+    match = _fail_pattern(translate(FAIL_TEMPLATE)).fullmatch(feedback.strip())
     return (match["what"], match["want"], match["got"]) if match else None
+
+
+@cache
+def _fail_pattern(template: str) -> re.Pattern[str]:
+    """The regular expression of a failing verdict's template, in the language it is in:
+    what and want are the check's own words; got, which may hold anything, takes the rest."""
+    groups = {"what": "(?P<what>.+?)", "want": "(?P<want>.+?)", "got": "(?P<got>.+)"}
+    pieces = re.split(r"\{(\w+)\}", template)  # literal, field, literal, field, ..., literal
+    pattern = "".join(groups[p] if i % 2 else re.escape(p) for i, p in enumerate(pieces))
+    return re.compile(pattern, re.DOTALL)
 
 
 def self_check(

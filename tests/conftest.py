@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 import nbformat
 import pytest
+
+# The tests read the English messages, whatever the machine's locale; tests of the Spanish
+# ones set GRADERS_LANG themselves.
+os.environ["GRADERS_LANG"] = "en"
 
 ROOT = Path(__file__).resolve().parents[1]
 SOLUTIONS = ROOT / "solutions"

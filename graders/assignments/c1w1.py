@@ -22,6 +22,7 @@ from graders.checks.models import (
 from graders.checks.training import expect_measured
 from graders.checks.values import describe_array, expect_float_array, expect_values, first_failure
 from graders.checks.verification import Measure, hand_over, predict
+from graders.i18n import lazy
 
 BEDROOMS = [1.0, 2.0, 3.0, 4.0, 5.0, 6.0]
 PRICES = [1.0, 1.5, 2.0, 2.5, 3.0, 3.5]
@@ -187,7 +188,7 @@ def _prediction(obs: dict[str, Any]) -> Verdict:
 
 ASSIGNMENT = Assignment(
     id="C1W1",
-    title="Week 1 assignment: housing prices",
+    label=lazy("Week 1 assignment: housing prices"),
     notebook="W1/C1W1_Assignment.ipynb",
     exercises=(
         Exercise(

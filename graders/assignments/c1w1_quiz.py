@@ -2,6 +2,7 @@
 
 from graders.checks.core import Assignment
 from graders.checks.quiz import Question, quiz_exercises
+from graders.i18n import lazy
 
 QUESTIONS = [
     Question("traditional programming vs machine learning", 2, frozenset("a")),
@@ -15,7 +16,7 @@ QUESTIONS = [
 
 ASSIGNMENT = Assignment(
     id="C1W1_Quiz",
-    title="Week 1 quiz: a new programming paradigm",
+    label=lazy("Week 1 quiz: a new programming paradigm"),
     notebook="W1/C1_W1_Quiz.ipynb",
     exercises=quiz_exercises(QUESTIONS),
     timeout_s=60,

@@ -44,6 +44,7 @@ from graders.checks.models import (
 )
 from graders.checks.training import early_stopping_checks, observe_fit
 from graders.checks.verification import Measure, accuracy
+from graders.i18n import lazy
 
 METRIC, THRESHOLD = "accuracy", 0.98
 MAX_EPOCHS = 10
@@ -119,7 +120,7 @@ MEASURES = {"train_mnist": Measure(_measured_on, lambda model, data: accuracy(mo
 
 ASSIGNMENT = Assignment(
     id="C1W2",
-    title="Week 2 assignment: handwritten digits with a callback",
+    label=lazy("Week 2 assignment: handwritten digits with a callback"),
     notebook="W2/C1W2_Assignment.ipynb",
     exercises=(
         Exercise(

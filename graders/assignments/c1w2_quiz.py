@@ -2,6 +2,7 @@
 
 from graders.checks.core import Assignment
 from graders.checks.quiz import Question, quiz_exercises
+from graders.i18n import lazy
 
 QUESTIONS = [
     Question("resolution of the Fashion-MNIST images", 4, frozenset("d")),
@@ -14,7 +15,7 @@ QUESTIONS = [
 
 ASSIGNMENT = Assignment(
     id="C1W2_Quiz",
-    title="Week 2 quiz: introduction to computer vision",
+    label=lazy("Week 2 quiz: introduction to computer vision"),
     notebook="W2/C1_W2_Quiz.ipynb",
     exercises=quiz_exercises(QUESTIONS),
     timeout_s=60,

@@ -52,6 +52,7 @@ from graders.checks.models import (
 from graders.checks.training import early_stopping_checks, observe_fit
 from graders.checks.values import describe_array, expect_float_array, expect_range
 from graders.checks.verification import Measure, accuracy
+from graders.i18n import lazy
 
 METRIC, THRESHOLD = "accuracy", 0.995
 MAX_EPOCHS = 10
@@ -241,7 +242,7 @@ MEASURES = {
 
 ASSIGNMENT = Assignment(
     id="C1W3",
-    title="Week 3 assignment: handwritten digits with convolutions",
+    label=lazy("Week 3 assignment: handwritten digits with convolutions"),
     notebook="W3/C1W3_Assignment.ipynb",
     exercises=(
         Exercise(

@@ -2,6 +2,7 @@
 
 from graders.checks.core import Assignment
 from graders.checks.quiz import Question, quiz_exercises
+from graders.i18n import lazy
 
 QUESTIONS = [
     Question("what convolutions do", 4, frozenset("a")),
@@ -13,7 +14,7 @@ QUESTIONS = [
 
 ASSIGNMENT = Assignment(
     id="C1W3_Quiz",
-    title="Week 3 quiz: enhancing vision with convolutions",
+    label=lazy("Week 3 quiz: enhancing vision with convolutions"),
     notebook="W3/C1_W3_Quiz.ipynb",
     exercises=quiz_exercises(QUESTIONS),
     timeout_s=60,

@@ -69,6 +69,7 @@ from graders.checks.models import (
 )
 from graders.checks.training import early_stopping_checks, observe_training_call
 from graders.checks.verification import Measure, accuracy
+from graders.i18n import lazy
 
 DATASET = "happy-or-sad"
 IMAGE_SIZE = 150
@@ -355,7 +356,7 @@ MEASURES = {
 
 ASSIGNMENT = Assignment(
     id="C1W4",
-    title="Week 4 assignment: happy or sad",
+    label=lazy("Week 4 assignment: happy or sad"),
     notebook="W4/C1W4_Assignment.ipynb",
     exercises=(
         Exercise(

@@ -8,6 +8,7 @@ has three correct options, and a fourth, wrong one, so that it is a real choice.
 
 from graders.checks.core import Assignment
 from graders.checks.quiz import Question, quiz_exercises
+from graders.i18n import lazy
 
 QUESTIONS = [
     Question("how images get their labels", 4, frozenset("a")),
@@ -21,7 +22,7 @@ QUESTIONS = [
 
 ASSIGNMENT = Assignment(
     id="C1W4_Quiz",
-    title="Week 4 quiz: using real-world images",
+    label=lazy("Week 4 quiz: using real-world images"),
     notebook="W4/C1_W4_Quiz.ipynb",
     exercises=quiz_exercises(QUESTIONS),
     timeout_s=60,

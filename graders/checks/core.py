@@ -6,14 +6,17 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from graders.i18n import N_, Text, _, translate
+
 Observation = dict[str, Any]
 
 
 class NotImplementedYet(Exception):
     """Raised by an observer when the learner's code is still the template's placeholder."""
 
-    #: How the learner's feedback begins (a quiz's unanswered question says so instead).
-    lead = "Not implemented yet"
+    #: How the learner's feedback begins (a quiz's unanswered question says so instead);
+    #: translated when shown.
+    lead = N_("Not implemented yet")
 
 
 class InvalidValue(Exception):
@@ -35,17 +38,30 @@ def ok(feedback: str = "") -> Verdict:
 
 def fail(what: str, want: Any, got: Any) -> Verdict:
     """A failing verdict that says what was checked, what was expected and what was found."""
-    return Verdict(False, f"{what}: expected {want}, but got {got}.")
+    return Verdict(False, translate(FAIL_TEMPLATE).format(what=what, want=want, got=got))
+
+
+#: How a failing verdict reads; graders.selfcheck splits it into its parts again.
+FAIL_TEMPLATE = N_("{what}: expected {want}, but got {got}.")
 
 
 @dataclass(frozen=True)
 class Check:
-    """One scored test of an exercise. ``hidden`` checks run only in the grader."""
+    """One scored test of an exercise. ``hidden`` checks run only in the grader.
 
-    name: str
+    ``label`` says what is tested, in English or as a Text translated when shown; ``name``
+    is the label in the current language.
+    """
+
+    label: str | Text
     points: int
     judge: Callable[[Observation], Verdict]
     hidden: bool = False
+
+    @property
+    def name(self) -> str:
+        """What the check tests, in the current language."""
+        return str(self.label)
 
 
 @dataclass(frozen=True)
@@ -75,11 +91,16 @@ class Assignment:
     """A graded notebook: its id (as in the notebook's metadata) and its exercises."""
 
     id: str
-    title: str
+    label: str | Text
     notebook: str
     exercises: tuple[Exercise, ...]
     #: Default wall-clock limit for grading one submission, in seconds.
     timeout_s: int = 600
+
+    @property
+    def title(self) -> str:
+        """The assignment's title in the current language."""
+        return str(self.label)
 
     @property
     def max_score(self) -> int:
@@ -92,4 +113,8 @@ class Assignment:
             if exercise.name == name:
                 return exercise
         valid = ", ".join(e.name for e in self.exercises)
-        raise KeyError(f"{self.id} has no exercise {name!r}; its exercises are: {valid}")
+        raise KeyError(
+            _("{assignment} has no exercise {name!r}; its exercises are: {valid}").format(
+                assignment=self.id, name=name, valid=valid
+            )
+        )

@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from graders.checks.core import Exercise, InvalidValue, NotImplementedYet
+from graders.i18n import translate
 
 OK = "ok"
 NOT_IMPLEMENTED = "not_implemented"
@@ -59,7 +60,7 @@ def observe_exercise(
             seed_everything(seed)
         data = exercise.observe(namespace)
     except NotImplementedYet as reason:
-        return {"status": NOT_IMPLEMENTED, "message": f"{reason.lead}: {reason}"}
+        return {"status": NOT_IMPLEMENTED, "message": f"{translate(reason.lead)}: {reason}"}
     except InvalidValue as reason:
         return {"status": INVALID, "message": str(reason)}
     except BaseException as error:  # learner code may raise anything, SystemExit included

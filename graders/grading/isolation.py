@@ -33,6 +33,8 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
+from graders.i18n import language
+
 CLONE_NEWNS, CLONE_NEWNET, CLONE_NEWUSER = 0x00020000, 0x40000000, 0x10000000
 MS_RDONLY, MS_NOSUID, MS_NODEV, MS_REMOUNT = 1, 2, 4, 32
 MS_BIND, MS_REC, MS_PRIVATE = 4096, 16384, 1 << 18
@@ -405,6 +407,7 @@ def environment(plan: dict[str, Any], seed: int) -> dict[str, str]:
             XDG_CACHE_HOME=str(Path(caches["scipy-data"]).parent),
         )
     env.update(
+        GRADERS_LANG=language(),  # the feedback the worker writes is in the grader's language
         HOME=home,
         MPLCONFIGDIR=f"{home}/.matplotlib",
         MPLBACKEND="Agg",
