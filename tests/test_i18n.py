@@ -8,35 +8,16 @@ the learner-facing texts (here and in the other test files) assert there is none
 from __future__ import annotations
 
 import ast
-import re
 import string
 from pathlib import Path
 
 import pytest
+from conftest import assert_translated, untranslated
 
 from graders import catalogue, i18n
 from graders.i18n import CLOSE, OPEN, lazy
 
 PACKAGE = Path(catalogue.__file__).parent
-
-
-def untranslated(text: str) -> str:
-    """What of text lies outside the pseudo-language's ⟦ ⟧ marks (nested marks allowed)."""
-    outside, depth = [], 0
-    for char in text:
-        if char == OPEN:
-            depth += 1
-        elif char == CLOSE:
-            depth = max(0, depth - 1)
-        elif depth == 0:
-            outside.append(char)
-    return "".join(outside)
-
-
-def assert_translated(*texts: str) -> None:
-    """Fail if any text has words outside the catalogue's messages (in GRADERS_LANG=qps)."""
-    leaks = [text for text in texts if re.search(r"[A-Za-z]{2,}", untranslated(text))]
-    assert not leaks, "text that bypasses the catalogue:\n" + "\n".join(leaks)
 
 
 def fields(message: str) -> set[str]:
