@@ -60,6 +60,7 @@ def test_student_notebook_matches_its_solution(rel):
             assert stu.source == sol.source
     badge = student.cells[0]
     assert badge.id == BADGE_ID and f"notebooks/{rel.as_posix()}" in badge.source
+    assert "%env GRADERS_LANG=es" in badge.source  # how to get the results in Spanish
     assert student.cells[1].id == SETUP_ID
 
 

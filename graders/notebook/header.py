@@ -23,13 +23,22 @@ SETUP_ID = "colab-setup"
 _LOCKED = {"editable": False, "deletable": False}
 
 
+#: How a learner gets the test cells' results in Spanish (graders/i18n.py), in both languages.
+LANGUAGE_NOTE = (
+    "Test results in Spanish: run `%env GRADERS_LANG=es` in a cell. "
+    "\u00b7 Resultados de las pruebas en espa\u00f1ol: ejecuta `%env GRADERS_LANG=es` en una celda."
+)
+
+
 def badge_cell(relative_path: str) -> NotebookNode:
-    """The markdown cell with the 'Open in Colab' badge for the notebook at relative_path."""
+    """The markdown cell with the 'Open in Colab' badge for the notebook at relative_path,
+    and how to have the test cells speak Spanish."""
     url = course.colab_url(relative_path)
     source = (
         f'<a href="{url}" target="_parent">'
         '<img src="https://colab.research.google.com/assets/colab-badge.svg" '
-        'alt="Open In Colab"/></a>'
+        'alt="Open In Colab"/></a>\n\n'
+        f"{LANGUAGE_NOTE}"
     )
     return new_markdown_cell(source, id=BADGE_ID, metadata=dict(_LOCKED))
 
