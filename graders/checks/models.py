@@ -412,11 +412,12 @@ def classifier_checks(
 
     shape = ", ".join(str(size) for size in input_shape)
     settings = {"optimizer": optimizer.lower(), "loss": loss.replace("_", " "), "metric": metric}
+    most = f"{cap:,}"
     return (
         Check(lazy("input (None, {shape}) and output (None, {classes})", shape=shape,
                    classes=classes), points[0], shapes),
         Check(structure[0], points[1], structure[1]),
-        Check(lazy("at most {cap} parameters", cap=f"{cap:,}"), points[2], count),
+        Check(lazy("at most {cap} parameters", cap=most), points[2], count),
         Check(lazy("compiled with {optimizer}, {loss}, {metric}", **settings), points[3],
               compiled),
         Check(lazy("gives {classes} probabilities per image for {batch} {data} images",
