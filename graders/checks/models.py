@@ -133,6 +133,7 @@ def expect_model(described: dict[str, Any]) -> Verdict:
     """Pass when the value is a Keras model."""
     if not described.get("is_model"):
         return fail(
+            # TRANSLATORS: what was checked: the Python type of the learner's value.
             _("type"), _("a tf.keras.Model (e.g. tf.keras.Sequential)"), described.get("type")
         )
     return ok()
@@ -277,6 +278,7 @@ def expect_convolutions(described: dict[str, Any]) -> Verdict:
     features = classes[:start]
     missing = [kind for kind in ("Conv2D", "MaxPooling2D") if kind not in features]
     if missing:
+        # TRANSLATORS: the list of a model's layers when it has none: "(layers: none)".
         layers = ", ".join(classes) or _("none")
         if len(missing) == 1:
             got = _("no {layer} there (layers: {layers})").format(layer=missing[0], layers=layers)
@@ -345,6 +347,7 @@ def _either(names: list[str]) -> str:
     """The names as one phrase: "a", "a or b", "a, b or c" (in the current language)."""
     if len(names) == 1:
         return names[0]
+    # TRANSLATORS: names and last are loss names (code): "huber, mae or mse".
     return _("{names} or {last}").format(names=", ".join(names[:-1]), last=names[-1])
 
 

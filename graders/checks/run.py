@@ -337,6 +337,7 @@ def _join(items: list[str]) -> str:
     """The items as one phrase: "a", "a and b", "a, b and c" (in the current language)."""
     if len(items) == 1:
         return items[0]
+    # TRANSLATORS: "argument 1 (`images`), argument 2 and `epochs`".
     return _("{items} and {last}").format(items=", ".join(items[:-1]), last=items[-1])
 
 

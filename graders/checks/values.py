@@ -51,6 +51,7 @@ def expect_float_array(
     A None in shape accepts any length on that axis, e.g. [None, 28, 28, 1].
     """
     if not is_array_type(str(described.get("type"))):
+        # TRANSLATORS: {what} is the learner's variable (n_bedrooms) or what it holds (images).
         return fail(_("{what} type").format(what=what), _("a numpy array"), described.get("type"))
     if not str(described.get("dtype", "")).startswith("float"):
         return fail(
