@@ -278,9 +278,12 @@ def expect_convolutions(described: dict[str, Any]) -> Verdict:
     features = classes[:start]
     missing = [kind for kind in ("Conv2D", "MaxPooling2D") if kind not in features]
     if missing:
-        # TRANSLATORS: the list of a model's layers when it has none: "(layers: none)".
-        layers = ", ".join(classes) or _("none")
-        if len(missing) == 1:
+        layers = ", ".join(classes)
+        if not classes:  # then both are missing
+            got = _("no {first} and no {second} there (layers: none)").format(
+                first=missing[0], second=missing[1]
+            )
+        elif len(missing) == 1:
             got = _("no {layer} there (layers: {layers})").format(layer=missing[0], layers=layers)
         else:
             got = _("no {first} and no {second} there (layers: {layers})").format(
