@@ -13,7 +13,7 @@ import keras
 import numpy as np
 import pytest
 from conftest import assert_translated
-from test_feedback import CELL, error_of, learner_namespace
+from test_feedback import error_of, learner_namespace
 
 from graders import catalogue, i18n
 from graders.checks import run
@@ -278,7 +278,7 @@ def test_every_message_of_these_files_is_produced_by_the_cases_above(qps, monkey
         message.id for message in catalogue.extract()
         if message.id and any(path in FILES for path, _line in message.locations)
     }
-    assert mine and not mine - qps.seen, sorted(mine - qps.seen)
+    assert len(mine) > 60 and not mine - qps.seen, sorted(mine - qps.seen)
 
 
 # ----------------------------------------------------------------------- real Spanish
@@ -297,7 +297,6 @@ def test_a_call_that_received_none_is_explained_in_spanish(spanish):
         "`train` falló (en la celda ex-learner, línea 5): `model.fit(...)` recibió None en el "
         "argumento 1 (`images`) y `epochs`. Reemplaza cada None por un valor."
     )
-    assert CELL == "<cell ex-learner>"
 
 
 def test_a_name_from_another_cell_and_a_missing_exercise_in_spanish(spanish, monkeypatch):
