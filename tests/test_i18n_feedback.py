@@ -42,6 +42,16 @@ FILES = ("checks/run.py", "checks/core.py", "checks/values.py", "checks/models.p
 REFERENCE = [("Flatten", 0), ("Dense", 64 * 4 + 4), ("Dense", 4 * 2 + 2)]
 #: What the learner's code below says of itself (its exception texts are data, not messages).
 NOT_YET = "absent() still returns None"
+#: Builds a model and compiles it, in a learner's function.
+FIT = (
+    "    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])\n"
+    "    model.compile(optimizer='sgd', loss='mse')\n"
+)
+#: A learner's train() that gives model.fit None for a positional argument and a keyword.
+NONE_FOR_TWO = (
+    "def train(images, labels):\n" + FIT + "    epochs = None\n"
+    "    return model.fit(images, labels, epochs=epochs, verbose=0)\n"
+)
 #: What a failing judge found or wanted that is code or the learner's, not a message.
 FOUND = (
     "images", "pixel", "None", "Dense", "Flatten", "Conv2D", "MaxPooling2D", "SGD", "Adam", "list",
@@ -99,18 +109,12 @@ def ipython_namespace(source: str, **names) -> dict:
 
 def error_texts(monkeypatch) -> list[str]:
     """describe_error on each learner mistake it has words for."""
-    fit = (
-        "    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])\n"
-        "    model.compile(optimizer='sgd', loss='mse')\n"
-    )
     monkeypatch.setattr(run, "DEFINED_ELSEWHERE", {"training_images": "load-data"})
     cases = [
         # None for a named argument and a keyword (two: joined with "and")
-        ("def train(images, labels):\n" + fit + "    epochs = None\n"
-         "    return model.fit(images, labels, epochs=epochs, verbose=0)\n",
-         "train", (None, np.zeros(2)), {}),
+        (NONE_FOR_TWO, "train", (None, np.zeros(2)), {}),
         # a literal None
-        ("def train(labels):\n" + fit + "    return model.fit(None, labels, verbose=0)\n",
+        ("def train(labels):\n" + FIT + "    return model.fit(None, labels, verbose=0)\n",
          "train", (np.zeros(2),), {}),
         # the learner's own line, with and without a message
         ("def f(x):\n    y = None\n    return y + x\n", "f", (1,), {}),
@@ -285,14 +289,7 @@ def test_every_message_of_these_files_is_produced_by_the_cases_above(qps, monkey
 
 
 def test_a_call_that_received_none_is_explained_in_spanish(spanish):
-    namespace = learner_namespace(
-        "def train(images, labels):\n"
-        "    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])\n"
-        "    model.compile(optimizer='sgd', loss='mse')\n"
-        "    epochs = None\n"
-        "    return model.fit(images,\n"
-        "                     labels, epochs=epochs, verbose=0)\n"
-    )
+    namespace = learner_namespace(NONE_FOR_TWO)
     assert error_of(namespace["train"], None, np.zeros(2)) == (
         "`train` falló (en la celda ex-learner, línea 5): `model.fit(...)` recibió None en el "
         "argumento 1 (`images`) y `epochs`. Reemplaza cada None por un valor."
