@@ -90,6 +90,7 @@ def classifier(*layers, with_input: bool = True) -> keras.Sequential:
 
 
 def flat(*units: int, with_input: bool = True) -> keras.Sequential:
+    """classifier with a Flatten layer, then a Dense layer of each number of units."""
     return classifier(
         keras.layers.Flatten(), *(keras.layers.Dense(n) for n in units), with_input=with_input
     )
