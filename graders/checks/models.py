@@ -11,6 +11,7 @@ from typing import Any
 
 from graders.checks.core import Check, Verdict, fail, ok
 from graders.checks.values import type_name
+from graders.i18n import Text, _, lazy
 
 #: Metric names of older Keras; Keras 3 logs a metric under the very name it was given.
 _OLD_METRIC_NAMES = {"acc": "accuracy"}
@@ -131,12 +132,15 @@ def _flatten(items: Any) -> list[Any]:
 def expect_model(described: dict[str, Any]) -> Verdict:
     """Pass when the value is a Keras model."""
     if not described.get("is_model"):
-        return fail("type", "a tf.keras.Model (e.g. tf.keras.Sequential)", described.get("type"))
+        return fail(
+            # TRANSLATORS: what was checked: the Python type of the learner's value.
+            _("type"), _("a tf.keras.Model (e.g. tf.keras.Sequential)"), described.get("type")
+        )
     return ok()
 
 
 def _fmt_shape(shape: list[int | None] | None) -> str:
-    return "unknown (no Input layer?)" if shape is None else str(tuple(shape))
+    return _("unknown (no Input layer?)") if shape is None else str(tuple(shape))
 
 
 def expect_shapes(
@@ -146,9 +150,13 @@ def expect_shapes(
     if not described.get("is_model"):
         return expect_model(described)
     if described.get("input_shape") != input_shape:
-        return fail("input shape", _fmt_shape(input_shape), _fmt_shape(described["input_shape"]))
+        return fail(
+            _("input shape"), _fmt_shape(input_shape), _fmt_shape(described["input_shape"])
+        )
     if described.get("output_shape") != output_shape:
-        return fail("output shape", _fmt_shape(output_shape), _fmt_shape(described["output_shape"]))
+        return fail(
+            _("output shape"), _fmt_shape(output_shape), _fmt_shape(described["output_shape"])
+        )
     return ok()
 
 
@@ -158,7 +166,7 @@ def expect_layers(described: dict[str, Any], classes: list[str]) -> Verdict:
         return expect_model(described)
     got = [layer["class"] for layer in described.get("layers", [])]
     if got != classes:
-        return fail("layers", classes, got)
+        return fail(_("layers"), classes, got)
     return ok()
 
 
@@ -167,45 +175,53 @@ def expect_params(described: dict[str, Any], count: int) -> Verdict:
     if not described.get("is_model"):
         return expect_model(described)
     if described.get("params") != count:
-        return fail("number of parameters", f"{count:,}", _fmt_count(described.get("params")))
+        return fail(_("number of parameters"), f"{count:,}", _fmt_count(described.get("params")))
     return ok()
 
 
 def _fmt_count(count: int | None) -> str:
-    return "unknown (the model is not built: does it start with tf.keras.Input?)" if (
-        count is None
-    ) else f"{count:,}"
+    if count is None:
+        return _("unknown (the model is not built: does it start with tf.keras.Input?)")
+    return f"{count:,}"
 
 
 def compare_with_reference(described: dict[str, Any], reference: list[tuple[str, int]]) -> str:
     """A sentence on the model's parameter count against the reference's, naming the first
     layer whose count differs; reference lists the reference's (layer class, parameters)."""
-    total = sum(params for _, params in reference)
+    total = f"{sum(params for _class, params in reference):,}"
     got = described.get("params")
     if got is None:
-        return f"The reference model has {total:,} parameters."
+        return _("The reference model has {total} parameters.").format(total=total)
     layers = described.get("layers", [])
     for index, layer in enumerate(layers):
         want = reference[index] if index < len(reference) else None
         if want is None or (layer["class"], layer.get("params")) != want:
-            mine = f"layer {index + 1}, {layer['name']} ({layer['class']}), has " + (
-                f"{layer.get('params') or 0:,}"
-            )
-            theirs = (
-                f"the reference's {want[0]} has {want[1]:,}" if want else
-                "the reference has no such layer"
-            )
-            return (
-                f"Your model has {got:,} parameters, the reference {total:,}: the first "
-                f"difference is {mine} where {theirs}. That is fine: the reference is one "
-                "network that works, not the only one."
+            fields = {
+                "got": f"{got:,}", "total": total, "index": index + 1, "name": layer["name"],
+                "layer_class": layer["class"], "params": f"{layer.get('params') or 0:,}",
+            }
+            if want:
+                difference = _(
+                    "Your model has {got} parameters, the reference {total}: the first "
+                    "difference is layer {index}, {name} ({layer_class}), has {params} where "
+                    "the reference's {reference_class} has {reference_params}."
+                ).format(**fields, reference_class=want[0], reference_params=f"{want[1]:,}")
+            else:
+                difference = _(
+                    "Your model has {got} parameters, the reference {total}: the first "
+                    "difference is layer {index}, {name} ({layer_class}), has {params} where "
+                    "the reference has no such layer."
+                ).format(**fields)
+            return difference + " " + _(
+                "That is fine: the reference is one network that works, not the only one."
             )
     if len(layers) < len(reference):
-        return (
-            f"Your model has {got:,} parameters, the reference {total:,}: it has "
-            f"{len(layers)} layers, the reference {len(reference)}."
-        )
-    return f"{got:,} parameters, as many as the reference."
+        return _(
+            "Your model has {got} parameters, the reference {total}: it has {layers} layers, "
+            "the reference {reference_layers}."
+        ).format(got=f"{got:,}", total=total, layers=len(layers),
+                 reference_layers=len(reference))
+    return _("{got} parameters, as many as the reference.").format(got=f"{got:,}")
 
 
 #: How many times the reference's parameters a learner's model may have: a model at the cap
@@ -216,16 +232,16 @@ CAP_FACTOR = 10
 
 def parameter_cap(reference: list[tuple[str, int]]) -> int:
     """The most parameters a model may have, given the reference's (layer class, parameters)."""
-    return CAP_FACTOR * sum(params for _, params in reference)
+    return CAP_FACTOR * sum(params for _class, params in reference)
 
 
 def cap_reason(reference: list[tuple[str, int]]) -> str:
     """Why there is a parameter cap, as the feedback says it."""
-    params = sum(count for _, count in reference)
-    return (
-        f"{CAP_FACTOR} times the reference's {params:,}, so that training stays within the "
-        "grading time limit"
-    )
+    params = sum(count for _class, count in reference)
+    return _(
+        "{factor} times the reference's {params}, so that training stays within the grading "
+        "time limit"
+    ).format(factor=CAP_FACTOR, params=f"{params:,}")
 
 
 def expect_params_at_most(
@@ -238,7 +254,8 @@ def expect_params_at_most(
     got = described.get("params")
     comparison = compare_with_reference(described, reference)
     if got is None or got > cap:
-        verdict = fail("number of parameters", f"at most {cap:,} ({why})", _fmt_count(got))
+        want = _("at most {cap} ({why})").format(cap=f"{cap:,}", why=why)
+        verdict = fail(_("number of parameters"), want, _fmt_count(got))
         return Verdict(False, f"{verdict.feedback} {comparison}")
     return ok(comparison)
 
@@ -261,10 +278,21 @@ def expect_convolutions(described: dict[str, Any]) -> Verdict:
     features = classes[:start]
     missing = [kind for kind in ("Conv2D", "MaxPooling2D") if kind not in features]
     if missing:
+        layers = ", ".join(classes)
+        if not classes:  # then both are missing
+            got = _("no {first} and no {second} there (layers: none)").format(
+                first=missing[0], second=missing[1]
+            )
+        elif len(missing) == 1:
+            got = _("no {layer} there (layers: {layers})").format(layer=missing[0], layers=layers)
+        else:
+            got = _("no {first} and no {second} there (layers: {layers})").format(
+                first=missing[0], second=missing[1], layers=layers
+            )
         return fail(
-            "layers before the Flatten/Dense classifier",
-            "at least one Conv2D and one MaxPooling2D",
-            f"no {' and no '.join(missing)} there (layers: {', '.join(classes) or 'none'})",
+            _("layers before the Flatten/Dense classifier"),
+            _("at least one Conv2D and one MaxPooling2D"),
+            got,
         )
     return ok()
 
@@ -277,11 +305,11 @@ def expect_hidden_dense(described: dict[str, Any]) -> Verdict:
     classes = _layer_classes(described)
     dense = [i for i, c in enumerate(classes) if c == "Dense"]
     flatten = [i for i, c in enumerate(classes) if c == "Flatten"]
-    got = ", ".join(classes) or "no layers"
+    got = ", ".join(classes) or _("no layers")
     if not flatten or (dense and flatten[0] > dense[0]):
-        return fail("layers", "a Flatten layer before the Dense layers", got)
+        return fail(_("layers"), _("a Flatten layer before the Dense layers"), got)
     if len(dense) < 2:
-        return fail("layers", "a hidden Dense layer before the output Dense layer", got)
+        return fail(_("layers"), _("a hidden Dense layer before the output Dense layer"), got)
     return ok()
 
 
@@ -296,25 +324,34 @@ def expect_compiled(
     if not described.get("is_model"):
         return expect_model(described)
     if not described.get("compiled"):
-        return fail("compiled", "a compiled model (call model.compile)", "a model never compiled")
+        return fail(
+            _("compiled"), _("a compiled model (call model.compile)"), _("a model never compiled")
+        )
     got_optimizer = described["optimizer"]["class"]
     if optimizer is not None and got_optimizer.lower() != optimizer.lower():
-        return fail("optimizer", optimizer, got_optimizer)
+        return fail(_("optimizer"), optimizer, got_optimizer)
     if described.get("loss") not in losses:
-        return fail("loss", " or ".join(sorted(losses)), described.get("loss"))
+        return fail(_("loss"), _either(sorted(losses)), described.get("loss"))
     got_metrics = described.get("metrics", [])
     if metrics is not None and not metrics.issubset(got_metrics):
-        verdict = fail("metrics", sorted(metrics), got_metrics)
+        verdict = fail(_("metrics"), sorted(metrics), got_metrics)
         old = [m for m in got_metrics if _OLD_METRIC_NAMES.get(m) in metrics]
         if old:
-            return Verdict(False, (
-                f"{verdict.feedback} Keras 3 logs a metric under the name you give it, so "
-                f"metrics=['{old[0]}'] is logged as '{old[0]}', while your callback and the "
-                f"tests read '{_OLD_METRIC_NAMES[old[0]]}': use "
-                f"metrics=['{_OLD_METRIC_NAMES[old[0]]}']."
-            ))
+            return Verdict(False, verdict.feedback + " " + _(
+                "Keras 3 logs a metric under the name you give it, so metrics=['{old}'] is "
+                "logged as '{old}', while your callback and the tests read '{new}': use "
+                "metrics=['{new}']."
+            ).format(old=old[0], new=_OLD_METRIC_NAMES[old[0]]))
         return verdict
     return ok()
+
+
+def _either(names: list[str]) -> str:
+    """The names as one phrase: "a", "a or b", "a, b or c" (in the current language)."""
+    if len(names) == 1:
+        return names[0]
+    # TRANSLATORS: names and last are loss names (code): "huber, mae or mse".
+    return _("{names} or {last}").format(names=", ".join(names[:-1]), last=names[-1])
 
 
 def expect_runs_on_batch(described: dict[str, Any], batch: str, shape: list[int]) -> Verdict:
@@ -327,24 +364,27 @@ def expect_runs_on_batch(described: dict[str, Any], batch: str, shape: list[int]
     if not described.get("is_model"):
         return expect_model(described)
     run = described.get("on_batch", {})
-    what, want = f"the model applied to {batch}", f"an output of shape {tuple(shape)}"
+    what = _("the model applied to {batch}").format(batch=batch)
+    want = _("an output of shape {shape}").format(shape=tuple(shape))
     if "error" in run:
         return fail(what, want, run["error"])
     if run.get("shape") != shape:
         return fail(what, want, tuple(run.get("shape", ())))
     if run["min"] < 0.0 or run["max"] > 1.0 or run["largest_row_sum_error"] > 1e-3:
         return fail(
-            f"the {shape[-1]} outputs for each image",
-            "probabilities between 0 and 1 that add up to 1 (softmax on the last layer)",
-            f"values from {run['min']:.3g} to {run['max']:.3g}, adding up to as much as "
-            f"{1 + run['largest_row_sum_error']:.3g} for one image",
+            _("the {count} outputs for each image").format(count=shape[-1]),
+            _("probabilities between 0 and 1 that add up to 1 (softmax on the last layer)"),
+            _(
+                "values from {low:.3g} to {high:.3g}, adding up to as much as {total:.3g} "
+                "for one image"
+            ).format(low=run["min"], high=run["max"], total=1 + run["largest_row_sum_error"]),
         )
     return ok()
 
 
 def classifier_checks(
     input_shape: list[int],
-    structure: tuple[str, Callable[[dict[str, Any]], Verdict]],
+    structure: tuple[str | Text, Callable[[dict[str, Any]], Verdict]],
     reference: list[tuple[str, int]],
     *,
     classes: int,
@@ -361,29 +401,31 @@ def classifier_checks(
     information); compile settings; and softmax
     probabilities for a batch of real test images (``on_batch``, from run_on_batch). data
     names the images ("MNIST"). Any number of units or filters passes."""
-    cap, why = parameter_cap(reference), cap_reason(reference)
+    cap = parameter_cap(reference)
 
     def shapes(described: dict[str, Any]) -> Verdict:
         return expect_shapes(described, [None, *input_shape], [None, classes])
 
     def count(described: dict[str, Any]) -> Verdict:
-        return expect_params_at_most(described, cap, reference, why)
+        return expect_params_at_most(described, cap, reference, cap_reason(reference))
 
     def compiled(described: dict[str, Any]) -> Verdict:
         return expect_compiled(described, optimizer=optimizer, losses={loss}, metrics={metric})
 
     def runs(described: dict[str, Any]) -> Verdict:
-        return expect_runs_on_batch(
-            described, f"a batch of {batch} {data} test images", [batch, classes]
-        )
+        images = _("a batch of {count} {data} test images").format(count=batch, data=data)
+        return expect_runs_on_batch(described, images, [batch, classes])
 
     shape = ", ".join(str(size) for size in input_shape)
+    settings = {"optimizer": optimizer.lower(), "loss": loss.replace("_", " "), "metric": metric}
+    most = f"{cap:,}"
     return (
-        Check(f"input (None, {shape}) and output (None, {classes})", points[0], shapes),
+        Check(lazy("input (None, {shape}) and output (None, {classes})", shape=shape,
+                   classes=classes), points[0], shapes),
         Check(structure[0], points[1], structure[1]),
-        Check(f"at most {cap:,} parameters", points[2], count),
-        Check(f"compiled with {optimizer.lower()}, {loss.replace('_', ' ')}, {metric}", points[3],
+        Check(lazy("at most {cap} parameters", cap=most), points[2], count),
+        Check(lazy("compiled with {optimizer}, {loss}, {metric}", **settings), points[3],
               compiled),
-        Check(f"gives {classes} probabilities per image for {batch} {data} images", points[4],
-              runs),
+        Check(lazy("gives {classes} probabilities per image for {batch} {data} images",
+                   classes=classes, batch=batch, data=data), points[4], runs),
     )

@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from graders.checks.core import Exercise, InvalidValue, NotImplementedYet
-from graders.i18n import translate
+from graders.i18n import N_, _, translate
 
 OK = "ok"
 NOT_IMPLEMENTED = "not_implemented"
@@ -50,8 +50,9 @@ def observe_exercise(
     if exercise.name not in namespace:
         return {
             "status": MISSING,
-            "message": f"`{exercise.name}` is not defined: was its cell deleted, renamed "
-            "or not run?",
+            "message": _(
+                "`{name}` is not defined: was its cell deleted, renamed or not run?"
+            ).format(name=exercise.name),
         }
     try:
         if seed is not None and exercise.seeded:
@@ -72,7 +73,7 @@ def observe_exercise(
 
 def not_graded(reason: str) -> dict[str, Any]:
     """The observation of an exercise the grader could not observe, saying why."""
-    return {"status": ERROR, "message": f"Not graded: {reason}."}
+    return {"status": ERROR, "message": _("Not graded: {reason}.").format(reason=reason)}
 
 
 def judge_exercise(
@@ -84,14 +85,18 @@ def judge_exercise(
         if check.hidden and not include_hidden:
             continue
         if observation.get("status") != OK:
-            passed, feedback = False, str(observation.get("message", "no observation"))
+            passed, feedback = False, _("no observation")
+            if "message" in observation:
+                feedback = str(observation["message"])
         else:
             try:
                 verdict = check.judge(observation["data"])
                 passed, feedback = bool(verdict.passed), str(verdict.feedback)
             except Exception as error:  # a malformed observation must not crash grading
                 passed = False
-                feedback = f"Could not check this: {type(error).__name__}: {error}"
+                feedback = _("Could not check this: {error_type}: {error}").format(
+                    error_type=type(error).__name__, error=error
+                )
         results.append(
             TestResult(
                 name=f"{exercise.name}: {check.name}",
@@ -109,6 +114,9 @@ def judge_exercise(
 #: them (see ``defining_cells``). The grader's worker sets it from the submission; in a
 #: notebook every cell has run, so it stays empty there.
 DEFINED_ELSEWHERE: dict[str, str] = {}
+
+#: Where a learner's function finds its data when the notebook has no DATA_DIR.
+GIVEN = N_("what the notebook gives your function")
 
 #: Keyword arguments of older Keras, and what Keras 3 calls them.
 _RENAMED_ARGUMENTS = {"lr": "learning_rate", "nb_epoch": "epochs", "input_dim": "input_shape"}
@@ -129,9 +137,11 @@ def describe_error(name: str, error: BaseException) -> str:
         filename = summary.filename
         if filename.startswith("<cell"):
             cell = filename.strip("<>").removeprefix("cell ")
-            where = f" (in cell {cell}, line {summary.lineno})"
+            where = " " + _("(in cell {cell}, line {line})").format(
+                cell=cell, line=summary.lineno
+            )
         else:
-            where = f" (line {summary.lineno} of your cell)"
+            where = " " + _("(line {line} of your cell)").format(line=summary.lineno)
     message = str(error).strip().splitlines()[0] if str(error).strip() else ""
     kind = type(error).__name__
     raised_inside_a_library = bool(frames) and frames[-1][2]
@@ -139,12 +149,22 @@ def describe_error(name: str, error: BaseException) -> str:
         nones = _none_arguments(*frames[-1][:2])
         if nones:
             call, arguments = nones
-            return (
-                f"`{name}` failed{where}: `{call}(...)` received None for "
-                f"{_join(arguments)}. Replace each None with a value."
-            )
+            # TRANSLATORS: {where} is empty or " (in cell ..., line ...)" (translated above).
+            return _(
+                "`{name}` failed{where}: `{call}(...)` received None for {arguments}. "
+                "Replace each None with a value."
+            ).format(name=name, where=where, call=call, arguments=_join(arguments))
     hint = _hint(error, message, frames)
-    return f"`{name}` raised {kind}{': ' + message if message else ''}{where}.{hint}"
+    if message:
+        # TRANSLATORS: {error_type} is the Python exception (TypeError), {message} its text.
+        raised = _("`{name}` raised {error_type}: {message}{where}.").format(
+            name=name, error_type=kind, message=message, where=where
+        )
+    else:
+        raised = _("`{name}` raised {error_type}{where}.").format(
+            name=name, error_type=kind, where=where
+        )
+    return raised + hint
 
 
 def _learner_frames(error: BaseException) -> list[tuple[Any, traceback.FrameSummary, bool]]:
@@ -152,7 +172,7 @@ def _learner_frames(error: BaseException) -> list[tuple[Any, traceback.FrameSumm
     walked = list(traceback.walk_tb(error.__traceback__))
     summaries = traceback.extract_tb(error.__traceback__)
     found = []
-    for index, ((frame, _), summary) in enumerate(zip(walked, summaries, strict=False)):
+    for index, ((frame, _line), summary) in enumerate(zip(walked, summaries, strict=False)):
         if _is_learner_file(summary.filename):
             deeper = [s.filename for s in summaries[index + 1 :]]
             found.append((frame, summary, any(not _is_learner_file(f) for f in deeper)))
@@ -194,7 +214,8 @@ def _none_arguments(frame: Any, summary: traceback.FrameSummary) -> tuple[str, l
 
     for call in _failing_calls(frame, summary):
         arguments = [
-            f"argument {position}" + (f" (`{arg.id}`)" if isinstance(arg, ast.Name) else "")
+            _("argument {position} (`{name}`)").format(position=position, name=arg.id)
+            if isinstance(arg, ast.Name) else _("argument {position}").format(position=position)
             for position, arg in enumerate(call.args, start=1)
             if _is_none(arg, frame)
         ]
@@ -216,7 +237,7 @@ def _path_hint(frames: list) -> str:
 
     if not frames:
         return ""
-    frame, summary, _ = frames[-1]
+    frame, summary, _inside = frames[-1]
     for call in _failing_calls(frame, summary):
         for argument in [*call.args, *(k.value for k in call.keywords)]:
             if (
@@ -224,22 +245,20 @@ def _path_hint(frames: list) -> str:
                 and isinstance(argument.value, str)
                 and ("/" in argument.value or argument.value.startswith("."))
             ):
-                where = "DATA_DIR" if "DATA_DIR" in frame.f_globals else (
-                    "what the notebook gives your function"
-                )
-                return (
-                    f" Your code names the folder {argument.value!r}; the grader runs it on its "
-                    f"own copy of the data, elsewhere: read the data from {where} instead of "
-                    "writing a folder's path."
-                )
+                where = "DATA_DIR" if "DATA_DIR" in frame.f_globals else translate(GIVEN)
+                return " " + _(
+                    "Your code names the folder {folder!r}; the grader runs it on its own copy "
+                    "of the data, elsewhere: read the data from {where} instead of writing a "
+                    "folder's path."
+                ).format(folder=argument.value, where=where)
             names = {n.id for n in ast.walk(argument) if isinstance(n, ast.Name)}
             if "DATA_DIR" in names and not (
                 isinstance(argument, ast.Name) and argument.id == "DATA_DIR"
             ):
-                return (
-                    f" Your code reads {ast.unparse(argument)}, a folder inside DATA_DIR: read "
-                    "DATA_DIR itself, the folder that holds one sub-folder per class."
-                )
+                return " " + _(
+                    "Your code reads {expression}, a folder inside DATA_DIR: read DATA_DIR "
+                    "itself, the folder that holds one sub-folder per class."
+                ).format(expression=ast.unparse(argument))
     return ""
 
 
@@ -285,15 +304,17 @@ def _hint(error: BaseException, message: str, frames: list) -> str:
         missing = error.name
         cell = DEFINED_ELSEWHERE.get(missing)
         if cell:
-            return (
-                f" `{missing}` is defined in cell {cell}, which the grader does not run: "
-                "graded cells must be self-contained (define or import it inside your "
-                "function, or call the function that makes it)."
-            )
+            return " " + _(
+                "`{name}` is defined in cell {cell}, which the grader does not run: graded "
+                "cells must be self-contained (define or import it inside your function, or "
+                "call the function that makes it)."
+            ).format(name=missing, cell=cell)
     for old, new in _RENAMED_ARGUMENTS.items():
         if f"'{old}'" in message and ("not recognized" in message or "unexpected keyword" in
                                        message):
-            return f" `{old}=` is the name older Keras used: Keras 3 calls it `{new}=`."
+            return " " + _(
+                "`{old}=` is the name older Keras used: Keras 3 calls it `{new}=`."
+            ).format(old=old, new=new)
     path = _path_hint(frames)
     if path:
         return path
@@ -303,18 +324,21 @@ def _hint(error: BaseException, message: str, frames: list) -> str:
                      "No such file or directory")
     )
     if missing_path:
-        where = "DATA_DIR" if any("DATA_DIR" in f.f_globals for f, _, _ in frames) else (
-            "what the notebook gives your function"
-        )
-        return (
-            " The grader runs your code on its own copy of the data, where that path does not "
-            f"exist: read the data from {where} instead of writing a folder's path."
-        )
+        given = any("DATA_DIR" in frame.f_globals for frame, _summary, _inside in frames)
+        where = "DATA_DIR" if given else translate(GIVEN)
+        return " " + _(
+            "The grader runs your code on its own copy of the data, where that path does not "
+            "exist: read the data from {where} instead of writing a folder's path."
+        ).format(where=where)
     return ""
 
 
 def _join(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+    """The items as one phrase: "a", "a and b", "a, b and c" (in the current language)."""
+    if len(items) == 1:
+        return items[0]
+    # TRANSLATORS: "argument 1 (`images`), argument 2 and `epochs`".
+    return _("{items} and {last}").format(items=", ".join(items[:-1]), last=items[-1])
 
 
 def defining_cells(cells: list[tuple[str, str]]) -> dict[str, str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from graders.checks.core import Verdict, fail, ok
+from graders.i18n import _
 
 #: Arrays up to this many elements are described with their values.
 MAX_VALUES = 1000
@@ -50,16 +51,23 @@ def expect_float_array(
     A None in shape accepts any length on that axis, e.g. [None, 28, 28, 1].
     """
     if not is_array_type(str(described.get("type"))):
-        return fail(f"{what} type", "a numpy array", described.get("type"))
+        # TRANSLATORS: {what} is the learner's variable (n_bedrooms) or what it holds (images).
+        return fail(_("{what} type").format(what=what), _("a numpy array"), described.get("type"))
     if not str(described.get("dtype", "")).startswith("float"):
-        return fail(f"{what} dtype", "a float dtype (e.g. float64)", described.get("dtype"))
+        return fail(
+            _("{what} dtype").format(what=what), _("a float dtype (e.g. float64)"),
+            described.get("dtype"),
+        )
     got = described.get("shape", [])
     fits = len(got) == len(shape) and all(
         w is None or g == w for g, w in zip(got, shape, strict=True)
     )
     if not fits:
         want = "(" + ", ".join("N" if w is None else str(w) for w in shape) + ")"
-        return fail(f"{what} shape", want if len(shape) > 1 else tuple(shape), tuple(got))
+        return fail(
+            _("{what} shape").format(what=what), want if len(shape) > 1 else tuple(shape),
+            tuple(got),
+        )
     return ok()
 
 
@@ -70,14 +78,18 @@ def expect_range(
 
     hint is added to the expectation when the maximum falls short, e.g. "divide by 255".
     """
+    values = _("{what} values").format(what=what)
     if "max" not in described:
-        return fail(f"{what} values", f"numbers between {low} and {high}", "no numbers")
+        want = _("numbers between {low} and {high}").format(low=low, high=high)
+        return fail(values, want, _("no numbers"))
     if described["min"] < low or described["max"] > high:
-        got = f"values from {described['min']:g} to {described['max']:g}"
-        return fail(f"{what} values", f"between {low:g} and {high:g}", got)
+        got = _("values from {low:g} to {high:g}").format(
+            low=described["min"], high=described["max"]
+        )
+        return fail(values, _("between {low:g} and {high:g}").format(low=low, high=high), got)
     if described["max"] != high:
         want = f"{high:g} ({hint})" if hint else f"{high:g}"
-        return fail(f"{what} maximum", want, f"{described['max']:g}")
+        return fail(_("{what} maximum").format(what=what), want, f"{described['max']:g}")
     return ok()
 
 
