@@ -177,7 +177,7 @@ def expect_reached(
     measured = figures.get(metric)
     if measured is None:
         return fail(_("{metric} of the trained model").format(metric=name), _("a measurement"),
-                    _("none"))
+                    _("none among the grader's figures"))
     last_epoch = _("{metric} on the last epoch").format(metric=name)
     at_least = _("at least {threshold}").format(threshold=threshold)
     if values[-1] < threshold:
