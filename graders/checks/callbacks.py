@@ -12,7 +12,9 @@ from __future__ import annotations
 from typing import Any
 
 from graders.checks.core import Check, NotImplementedYet, Verdict, fail, ok
+from graders.checks.training import metric_name
 from graders.checks.values import type_name
+from graders.i18n import _, lazy
 
 #: The loss reported beside the probed metric: Keras always logs both.
 _OTHER_LOGS = {"loss": 0.05, "accuracy": 0.5}
@@ -123,11 +125,13 @@ def observe_callback_class(namespace: Any, name: str, metric: str, threshold: fl
     """
     callback = namespace[name]
     if callback is None:
-        raise NotImplementedYet(f"{name} is still None.")
+        raise NotImplementedYet(_("{name} is still None.").format(name=name))
     kind = callback if isinstance(callback, type) else type(callback)
     method = vars(kind).get("on_epoch_end")
     if method is not None and does_nothing(method):
-        raise NotImplementedYet(f"{name}.on_epoch_end does nothing yet (its body is empty).")
+        raise NotImplementedYet(
+            _("{name}.on_epoch_end does nothing yet (its body is empty).").format(name=name)
+        )
     return probe_callback(callback, metric, probe_values(threshold))
 
 
@@ -153,13 +157,15 @@ def does_nothing(function: Any) -> bool:
 def expect_callback_class(described: dict[str, Any]) -> Verdict:
     """Pass for a subclass of tf.keras.callbacks.Callback that overrides on_epoch_end."""
     if not described.get("is_class"):
-        return fail("type", "a class (not an instance)", described.get("type"))
+        return fail(_("type"), _("a class (not an instance)"), described.get("type"))
     if not described.get("is_callback"):
         return fail(
-            "base class", "a subclass of tf.keras.callbacks.Callback", described.get("type")
+            _("base class"), _("a subclass of tf.keras.callbacks.Callback"), described.get("type")
         )
     if not described.get("overrides_on_epoch_end"):
-        return fail("on_epoch_end", "a method on_epoch_end(self, epoch, logs)", "none defined")
+        return fail(
+            "on_epoch_end", _("a method on_epoch_end(self, epoch, logs)"), _("none defined")
+        )
     return ok()
 
 
@@ -169,10 +175,10 @@ def _old_key(probe: dict[str, Any]) -> Verdict | None:
     if not old:
         return None
     new = _OLD_KEYS[old[0]]
-    return Verdict(False, (
-        f"your callback reads logs['{old[0]}'], the name older Keras used: Keras 3 logs it "
-        f"as '{new}' (with metrics=['{new}']), so read logs['{new}']."
-    ))
+    return Verdict(False, _(
+        "your callback reads logs['{old}'], the name older Keras used: Keras 3 logs it "
+        "as '{new}' (with metrics=['{new}']), so read logs['{new}']."
+    ).format(old=old[0], new=new))
 
 
 def _probe_error(probe: dict[str, Any], metric: str) -> Verdict:
@@ -182,13 +188,16 @@ def _probe_error(probe: dict[str, Any], metric: str) -> Verdict:
         return old
     missing = probe.get("read", [])
     if missing:
-        return Verdict(False, (
-            f"on_epoch_end with logs {{'loss': ..., '{metric}': {probe['value']}}}: your "
-            f"callback reads logs['{missing[0]}'], which the logs do not have "
-            f"({probe['error']}); read logs['{metric}']."
-        ))
+        return Verdict(False, _(
+            "on_epoch_end with logs {{'loss': ..., '{metric}': {value}}}: your "
+            "callback reads logs['{missing}'], which the logs do not have "
+            "({error}); read logs['{metric}']."
+        ).format(metric=metric, value=probe["value"], missing=missing[0], error=probe["error"]))
     return fail(
-        f"on_epoch_end with logs {{'{metric}': {probe['value']}}}", "no error", probe["error"]
+        _("on_epoch_end with logs {{'{metric}': {value}}}").format(
+            metric=metric, value=probe["value"]),
+        _("no error"),
+        probe["error"],
     )
 
 
@@ -220,14 +229,19 @@ def expect_stops_at(
             old = _old_key(probe)
             if old is not None:
                 return old
-            got = "stop_training set" if probe["stopped"] else "training left running"
-            want = "stop_training set to True" if should_stop else "training left running"
-            verdict = fail(f"{metric} = {value} (threshold {threshold})", want, got)
+            running = _("training left running")
+            got = _("stop_training set") if probe["stopped"] else running
+            want = _("stop_training set to True") if should_stop else running
+            verdict = fail(
+                _("{metric} = {value} (threshold {threshold})").format(
+                    metric=metric_name(metric), value=value, threshold=threshold),
+                want,
+                got,
+            )
             if value == threshold:
-                return Verdict(False, (
-                    f"{verdict.feedback} At exactly {threshold} your callback keeps training: "
-                    "use >= (greater than or equal), not >."
-                ))
+                advice = _("At exactly {threshold} your callback keeps training: use >= "
+                           "(greater than or equal), not >.").format(threshold=threshold)
+                return Verdict(False, f"{verdict.feedback} {advice}")
             return verdict
     return ok()
 
@@ -240,13 +254,18 @@ def callback_checks(
     exactly at and above the threshold (so that a ``>`` written for ``>=`` costs only the
     boundary)."""
     percent = f"{threshold:.1%}".replace(".0%", "%")
+    name = metric_name(metric)
 
     def behaviour(where: str) -> Any:
         return lambda described: expect_stops_at(described, metric, threshold, where)
 
     return (
-        Check("a tf.keras.callbacks.Callback with on_epoch_end", points[0], expect_callback_class),
-        Check(f"keeps training below {percent} {metric}", points[1], behaviour("below")),
-        Check(f"stops training at exactly {percent} {metric}", points[2], behaviour("at")),
-        Check(f"stops training above {percent} {metric}", points[3], behaviour("above")),
+        Check(lazy("a tf.keras.callbacks.Callback with on_epoch_end"), points[0],
+              expect_callback_class),
+        Check(lazy("keeps training below {percent} {metric}", percent=percent, metric=name),
+              points[1], behaviour("below")),
+        Check(lazy("stops training at exactly {percent} {metric}", percent=percent, metric=name),
+              points[2], behaviour("at")),
+        Check(lazy("stops training above {percent} {metric}", percent=percent, metric=name),
+              points[3], behaviour("above")),
     )

@@ -23,6 +23,7 @@ from typing import Any
 
 from graders.checks.core import Verdict, fail, ok
 from graders.checks.values import type_name
+from graders.i18n import _, ngettext
 
 
 def load_mnist(split: str = "train") -> tuple[Any, Any]:
@@ -35,7 +36,8 @@ def load_mnist(split: str = "train") -> tuple[Any, Any]:
     path = load_manifest().select(["mnist"])[0].files[0].destination()
     if not path.is_file():
         raise FileNotFoundError(
-            f"MNIST is not at {path}: fetch it with `python -m graders data fetch mnist`"
+            _("MNIST is not at {path}: fetch it with `python -m graders data fetch mnist`").format(
+                path=path)
         )
     with np.load(path) as data:
         return data[f"x_{split}"], data[f"y_{split}"]
@@ -55,10 +57,14 @@ def course_data(name: str) -> Iterator[Path]:
     archive = data_file.destination()
     if not archive.is_file():
         raise FileNotFoundError(
-            f"the {name} data is not at {archive}: run `python -m graders data fetch {name}`"
+            _("the {name} data is not at {path}: run `python -m graders data fetch {name}`").format(
+                name=name, path=archive)
         )
     if not is_valid_copy(archive, data_file):
-        raise ValueError(f"{archive} is not the course's {name} data: fetch it again with --force")
+        raise ValueError(
+            _("{path} is not the course's {name} data: fetch it again with --force").format(
+                path=archive, name=name)
+        )
     with tempfile.TemporaryDirectory(prefix=f"{name}-") as folder:
         with zipfile.ZipFile(archive) as opened:
             opened.extractall(folder)
@@ -125,12 +131,13 @@ def describe_image_dataset(dataset: Any, max_batches: int = 1000) -> dict[str, A
 def expect_pairs(described: dict[str, Any]) -> Verdict:
     """Pass for a non-empty tf.data.Dataset whose elements are (images, labels) pairs."""
     if not described.get("is_dataset"):
-        return fail("type", "a tf.data.Dataset", described.get("type"))
+        return fail(_("type"), _("a tf.data.Dataset"), described.get("type"))
     if not described.get("pairs"):
-        got = f"elements made of {len(described.get('element_spec', []))} part(s)"
-        return fail("elements", "(images, labels) pairs", got)
+        got = _("elements made of {count} part(s)").format(
+            count=len(described.get("element_spec", [])))
+        return fail(_("elements"), _("(images, labels) pairs"), got)
     if not described.get("batch_sizes"):
-        return fail("contents", "at least one batch", "an empty dataset")
+        return fail(_("contents"), _("at least one batch"), _("an empty dataset"))
     return ok()
 
 
@@ -145,9 +152,9 @@ def expect_batches(described: dict[str, Any], batch_size: int) -> Verdict:
     sizes = described["batch_sizes"]
     if any(size != batch_size for size in sizes[:-1]) or sizes[-1] > batch_size:
         return fail(
-            "images per batch",
-            f"batches of {batch_size} images (the last one may hold fewer)",
-            f"{describe_batch_sizes(sizes)} (batch_size sets it)",
+            _("images per batch"),
+            _("batches of {size} images (the last one may hold fewer)").format(size=batch_size),
+            _("{batches} (batch_size sets it)").format(batches=describe_batch_sizes(sizes)),
         )
     return ok()
 
@@ -155,7 +162,12 @@ def expect_batches(described: dict[str, Any], batch_size: int) -> Verdict:
 def describe_batch_sizes(sizes: list[int]) -> str:
     """Batch sizes in words, e.g. "2 batches of 32 images and a last one of 16"."""
     def group(count: int, size: int) -> str:
-        return f"{count} batch{'es' if count > 1 else ''} of {size} image{'s' if size != 1 else ''}"
+        if size == 1:
+            words = ngettext("{count} batch of 1 image", "{count} batches of 1 image", count)
+        else:
+            words = ngettext("{count} batch of {size} images", "{count} batches of {size} images",
+                             count)
+        return words.format(count=count, size=size)
 
     runs: list[list[int]] = []
     for size in sizes:
@@ -164,7 +176,8 @@ def describe_batch_sizes(sizes: list[int]) -> str:
         else:
             runs.append([1, size])
     if len(runs) == 2 and runs[1][0] == 1:
-        return f"{group(*runs[0])} and a last one of {runs[1][1]}"
+        return _("{batches} and a last one of {size}").format(
+            batches=group(*runs[0]), size=runs[1][1])
     return ", ".join(group(count, size) for count, size in runs)
 
 
@@ -182,16 +195,22 @@ def expect_images(
     image = described["element_spec"][0]
     want = [None, *shape]
     if image["shape"] != want:
-        return fail("image batch shape", tuple(want), tuple(image["shape"] or ()))
+        return fail(_("image batch shape"), tuple(want), tuple(image["shape"] or ()))
     if described.get("max") is None:
-        return fail("pixel values", f"between {low:g} and {high:g}", "no images")
+        return fail(
+            _("pixel values"), _("between {low:g} and {high:g}").format(low=low, high=high),
+            _("no images"),
+        )
     if described["min"] < low or described["max"] > high:
-        got = f"values from {described['min']:g} to {described['max']:g}"
-        hint = " (rescale the pixels, e.g. with tf.keras.layers.Rescaling(1./255))"
-        return fail("pixel values", f"between {low:g} and {high:g}{hint}", got)
+        got = _("values from {min:g} to {max:g}").format(min=described["min"],
+                                                        max=described["max"])
+        want = _("between {low:g} and {high:g} (rescale the pixels, e.g. with "
+                 "tf.keras.layers.Rescaling(1./255))").format(low=low, high=high)
+        return fail(_("pixel values"), want, got)
     if described["max"] <= (low + high) / 2:
         return fail(
-            "brightest pixel", f"close to {high:g} (rescale only once)", f"{described['max']:g}"
+            _("brightest pixel"), _("close to {high:g} (rescale only once)").format(high=high),
+            f"{described['max']:g}",
         )
     return ok()
 
@@ -214,13 +233,19 @@ def expect_labels(
         return verdict
     shapes = described.get("label_shapes", [])
     if any(shape not in ([], [1]) for shape in shapes):
-        return fail("labels", "one number per image (0 or 1)", f"label shapes {shapes}")
+        return fail(
+            _("labels"), _("one number per image (0 or 1)"),
+            _("label shapes {shapes}").format(shapes=shapes),
+        )
     counts = described.get("label_counts", {})
     want = {str(label): count for label, count in enumerate(classes.values())}
     if {str(_number(k)): v for k, v in counts.items()} != want:
-        named = ", ".join(f"{count} labelled {label}" for label, count in want.items())
-        got = ", ".join(f"{v} labelled {k}" for k, v in sorted(counts.items())) or "no labels"
-        return fail("labels", named, got)
+        labelled = _("{count} labelled {label}")
+        named = ", ".join(labelled.format(count=n, label=label) for label, n in want.items())
+        got = ", ".join(
+            labelled.format(count=v, label=k) for k, v in sorted(counts.items())
+        ) or _("no labels")
+        return fail(_("labels"), named, got)
     brightest = described.get("max") or 1.0
     got_means = {
         str(_number(k)): v / brightest for k, v in described.get("label_means", {}).items()
@@ -228,9 +253,10 @@ def expect_labels(
     for label, (name, mean) in enumerate(means.items()):  # means may be empty: counts only
         if abs(got_means[str(label)] - mean) > tolerance:
             return fail(
-                f"images labelled {label}",
-                f"the {name} images (folder {name}/), mean pixel {mean:.4f}",
-                f"images with mean pixel {got_means[str(label)]:.4f}",
+                _("images labelled {label}").format(label=label),
+                _("the {name} images (folder {name}/), mean pixel {mean:.4f}").format(
+                    name=name, mean=mean),
+                _("images with mean pixel {mean:.4f}").format(mean=got_means[str(label)]),
             )
     return ok()
 

@@ -19,6 +19,8 @@ from typing import Any
 
 import keras
 
+from graders.i18n import _
+
 #: The fits made while an observer watches (outside, fit runs unrecorded).
 _FITS: list[Fit] = []
 _INSTALLED: list[Any] = []
@@ -142,19 +144,22 @@ def history_differences(history: Any, record: Fit) -> str | None:
     """How the History's values differ from the fit the grader recorded, or None."""
     values = getattr(history, "history", None)
     if not isinstance(values, dict):
-        return "its values are not the dict model.fit writes"
+        return _("its values are not the dict model.fit writes")
     epochs = list(getattr(history, "epoch", None) or [])
     if epochs != list(range(len(record.epoch_logs))):
-        return f"it lists {len(epochs)} epochs, the fit ran {len(record.epoch_logs)}"
+        return _("it lists {listed} epochs, the fit ran {ran}").format(
+            listed=len(epochs), ran=len(record.epoch_logs))
     for name, recorded in record.describe()["metrics"].items():
         claimed = values.get(name)
         try:
             claimed = [float(v) for v in claimed]
         except TypeError:
-            return f"'{name}' is missing from it"
+            return _("'{name}' is missing from it").format(name=name)
         if len(claimed) != len(recorded):
-            return f"'{name}' has {len(claimed)} values, the fit ran {len(recorded)} epochs"
+            return _("'{name}' has {count} values, the fit ran {ran} epochs").format(
+                name=name, count=len(claimed), ran=len(recorded))
         for epoch, (want, got) in enumerate(zip(recorded, claimed, strict=True), start=1):
             if abs(want - got) > 1e-9 * max(1.0, abs(want)):
-                return f"'{name}' on epoch {epoch} is {got:.4f} in it, {want:.4f} in the fit"
+                return _("'{name}' on epoch {epoch} is {got:.4f} in it, {want:.4f} in the "
+                         "fit").format(name=name, epoch=epoch, got=got, want=want)
     return None

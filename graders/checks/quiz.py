@@ -13,19 +13,21 @@ from dataclasses import dataclass
 from typing import Any
 
 from graders.checks.core import Check, Exercise, InvalidValue, NotImplementedYet, Verdict, fail, ok
+from graders.i18n import N_, Text, _, lazy
 
 
 class NotAnsweredYet(NotImplementedYet):
     """A question whose answer is still the template's None: not answered yet."""
 
-    lead = "Not answered yet"
+    lead = N_("Not answered yet")
 
 
 @dataclass(frozen=True)
 class Question:
-    """One quiz question: its topic, how many options it shows and which are correct."""
+    """One quiz question: its topic (a str, or a Text translated when shown), how many
+    options it shows and which are correct."""
 
-    topic: str
+    topic: str | Text
     options: int
     correct: frozenset[str]
 
@@ -63,7 +65,12 @@ def quiz_exercises(questions: list[Question], total: int = 100) -> tuple[Exercis
                 name=name,
                 observe=_observer(name, question),
                 checks=(
-                    Check(f"question {number} ({question.topic})", points, _judge(question), True),
+                    Check(
+                        lazy("question {number} ({topic})", number=number, topic=question.topic),
+                        points,
+                        _judge(question),
+                        True,
+                    ),
                 ),
                 kind="answer",
                 seeded=False,
@@ -81,25 +88,34 @@ def _observer(name: str, question: Question):
 
 def read_answer(value: Any, name: str, question: Question) -> set[str]:
     """The set of option letters a learner's answer names; InvalidValue when malformed."""
-    hint = 'a set of letters, e.g. {"a", "c"}' if question.multiple else 'one letter, e.g. "b"'
+    if question.multiple:
+        hint = _("a set of letters, e.g. {example}").format(example='{"a", "c"}')
+    else:
+        hint = _("one letter, e.g. {example}").format(example='"b"')
     if value is None:
-        raise NotAnsweredYet(f"`{name}` is still None: set it to {hint}.")
+        raise NotAnsweredYet(_("`{name}` is still None: set it to {hint}.").format(
+            name=name, hint=hint))
     if isinstance(value, str):
         letters = {part.lower() for part in value.replace(",", " ").split()}
     elif isinstance(value, set | frozenset | list | tuple):
         if not all(isinstance(item, str) for item in value):
-            raise InvalidValue(f"`{name}` must be {hint}; it holds {value!r}.")
+            raise InvalidValue(_("`{name}` must be {hint}; it holds {value!r}.").format(
+                name=name, hint=hint, value=value))
         letters = {item.strip().lower() for item in value}
     else:
-        raise InvalidValue(f"`{name}` must be {hint}, not a {type(value).__name__}.")
+        raise InvalidValue(_("`{name}` must be {hint}, not a {type}.").format(
+            name=name, hint=hint, type=type(value).__name__))
     unknown = sorted(letters - set(question.letters))
     if unknown or not letters:
         raise InvalidValue(
-            f"`{name}` = {value!r} names no valid option: choose among "
-            f"{', '.join(question.letters)}."
+            _("`{name}` = {value!r} names no valid option: choose among {letters}.").format(
+                name=name, value=value, letters=", ".join(question.letters))
         )
     if not question.multiple and len(letters) > 1:
-        raise InvalidValue(f"`{name}` = {value!r}: this question has one answer, pick one letter.")
+        raise InvalidValue(
+            _("`{name}` = {value!r}: this question has one answer, pick one letter.").format(
+                name=name, value=value)
+        )
     return letters
 
 
@@ -107,14 +123,16 @@ def _judge(question: Question):
     def judge(observation: dict[str, Any]) -> Verdict:
         got = set(observation["letters"])
         if got == question.correct:
-            return ok("Correct.")
+            return ok(_("Correct."))
         if question.multiple:
             right = len(got & question.correct)
             return fail(
-                "answer",
-                f"all {len(question.correct)} correct options and no other",
-                f"{sorted(got)}: {right} correct, {len(got) - right} incorrect",
+                _("answer"),
+                _("all {count} correct options and no other").format(count=len(question.correct)),
+                _("{letters}: {right} correct, {wrong} incorrect").format(
+                    letters=sorted(got), right=right, wrong=len(got) - right),
             )
-        return fail("answer", "the one correct option", f"{sorted(got)[0]!r}, which is not it")
+        return fail(_("answer"), _("the one correct option"),
+                    _("{letter!r}, which is not it").format(letter=sorted(got)[0]))
 
     return judge

@@ -7,6 +7,17 @@ from typing import Any
 from graders.checks.core import Check, NotImplementedYet, Verdict, fail, ok
 from graders.checks.values import type_name
 from graders.checks.verification import Measure, hand_over
+from graders.i18n import N_, Text, _, lazy, ngettext
+
+#: How a metric that Keras logs under these keys is named in prose (its key stays in code:
+#: logs['accuracy'], metrics=['accuracy']).
+METRIC_NAMES = {"accuracy": N_("accuracy"), "loss": N_("loss")}
+
+
+def metric_name(metric: str) -> str | Text:
+    """The metric as a learner reads it in a sentence: a Text for the metrics Keras names
+    (translated when shown), the key itself for any other."""
+    return Text(METRIC_NAMES[metric]) if metric in METRIC_NAMES else metric
 
 
 def describe_history(history: Any) -> dict[str, Any]:
@@ -51,7 +62,7 @@ def observe_training_call(call: Any, name: str, measure: Measure) -> dict[str, A
     with fits.watching() as seen:
         history = call()
     if history is None:
-        raise NotImplementedYet(f"{name}() returned None.")
+        raise NotImplementedYet(_("{name}() returned None.").format(name=name))
     described = describe_history(history)
     if not described["is_history"]:
         return described
@@ -70,10 +81,10 @@ def expect_history(described: dict[str, Any]) -> Verdict:
     """Pass for a keras History (what model.fit returns)."""
     if not described.get("is_history"):
         return fail(
-            "return value", "the History returned by model.fit", described.get("type")
+            _("return value"), _("the History returned by model.fit"), described.get("type")
         )
     if described.get("epochs_run", 0) == 0:
-        return fail("training", "at least one epoch", "a History with no epochs")
+        return fail(_("training"), _("at least one epoch"), _("a History with no epochs"))
     return ok()
 
 
@@ -81,9 +92,12 @@ def expect_measured(described: dict[str, Any]) -> Verdict:
     """Pass when the grader's verifier measured the trained model (it says why it could not)."""
     measured = described.get("measured")
     if not isinstance(measured, dict):
-        return fail("the trained model", "measured by the grader", "no measurement")
+        return fail(_("the trained model"), _("measured by the grader"), _("no measurement"))
     if "error" in measured:
-        return Verdict(False, f"The trained model can't be verified: {measured['error']}.")
+        return Verdict(
+            False, _("The trained model can't be verified: {reason}.").format(
+                reason=measured["error"])
+        )
     return ok()
 
 
@@ -97,15 +111,15 @@ def expect_observed(described: dict[str, Any], metric: str, tolerance: float) ->
     observed = described.get("observed")
     if observed is None:
         return fail(
-            "the History",
-            "the one model.fit returned (the grader records every fit)",
-            "a History that no model.fit call returned while the function ran",
+            _("the History"),
+            _("the one model.fit returned (the grader records every fit)"),
+            _("a History that no model.fit call returned while the function ran"),
         )
     if described.get("forged"):
         return Verdict(
             False,
-            "the History: expected the one model.fit returned, as it recorded it, but it was "
-            f"changed after training: {described['forged']}.",
+            _("the History: expected the one model.fit returned, as it recorded it, but it was "
+              "changed after training: {difference}.").format(difference=described["forged"]),
         )
     verdict = expect_measured(described)
     if not verdict.passed:
@@ -115,10 +129,11 @@ def expect_observed(described: dict[str, Any], metric: str, tolerance: float) ->
     if claimed and metric in figures and claimed[-1] - figures[metric] > tolerance:
         return Verdict(
             False,
-            f"{metric}: the History says {claimed[-1]:.4f} on its last epoch, but the trained "
-            f"model measures {figures[metric]:.4f} on the {figures.get('examples', 0):,} "
-            "training examples the grader measured it on: the History's claim is not borne "
-            "out by the model.",
+            _("{metric}: the History says {claimed:.4f} on its last epoch, but the trained "
+              "model measures {measured:.4f} on the {examples:,} training examples the grader "
+              "measured it on: the History's claim is not borne out by the model.").format(
+                metric=metric_name(metric), claimed=claimed[-1], measured=figures[metric],
+                examples=figures.get("examples", 0)),
         )
     return ok()
 
@@ -133,10 +148,12 @@ def expect_epochs_at_most(
     observed = described["observed"]
     asked = observed.get("epochs_asked")
     if asked is not None and asked > limit:
-        return fail("epochs passed to fit", f"at most {limit}", asked)
-    if observed["epochs_run"] > limit:
-        return fail("epochs trained", f"at most {limit}", observed["epochs_run"])
-    return ok(f"trained for {observed['epochs_run']} epochs")
+        return fail(_("epochs passed to fit"), _("at most {limit}").format(limit=limit), asked)
+    run = observed["epochs_run"]
+    if run > limit:
+        return fail(_("epochs trained"), _("at most {limit}").format(limit=limit), run)
+    return ok(ngettext("trained for {epochs} epoch", "trained for {epochs} epochs", run).format(
+        epochs=run))
 
 
 def expect_reached(
@@ -149,31 +166,39 @@ def expect_reached(
         return verdict
     values = described["observed"].get("metrics", {}).get(metric)
     if not values:
-        found = sorted(described["observed"].get("metrics", {})) or "no metrics"
+        found = sorted(described["observed"].get("metrics", {})) or _("no metrics")
         return fail(
-            f"'{metric}' in the History", f"'{metric}' (compile with metrics=['{metric}'])", found
+            _("'{metric}' in the History").format(metric=metric),
+            _("'{metric}' (compile with metrics=['{metric}'])").format(metric=metric),
+            found,
         )
+    name = metric_name(metric)
     figures = described["measured"]["figures"]
     measured = figures.get(metric)
     if measured is None:
-        return fail(f"{metric} of the trained model", "a measurement", "none")
+        return fail(_("{metric} of the trained model").format(metric=name), _("a measurement"),
+                    _("none among the grader's figures"))
+    last_epoch = _("{metric} on the last epoch").format(metric=name)
+    at_least = _("at least {threshold}").format(threshold=threshold)
     if values[-1] < threshold:
         return fail(
-            f"{metric} on the last epoch",
-            f"at least {threshold}",
-            f"{values[-1]:.4f} (as the grader recorded the fit; the trained model measures "
-            f"{measured:.4f})",
+            last_epoch,
+            at_least,
+            _("{claimed:.4f} (as the grader recorded the fit; the trained model measures "
+              "{measured:.4f})").format(claimed=values[-1], measured=measured),
         )
     if measured < threshold - tolerance:
         return fail(
-            f"{metric} on the last epoch",
-            f"at least {threshold}",
-            f"{measured:.4f}, the trained model's accuracy as the grader measured it on the "
-            f"{figures.get('examples', 0):,} training examples (tolerance {tolerance}; the "
-            f"History says {values[-1]:.4f})",
+            last_epoch,
+            at_least,
+            _("{measured:.4f}, the trained model's accuracy as the grader measured it on the "
+              "{examples:,} training examples (tolerance {tolerance}; the History says "
+              "{claimed:.4f})").format(measured=measured, examples=figures.get("examples", 0),
+                                       tolerance=tolerance, claimed=values[-1]),
         )
-    return ok(f"{metric} {measured:.4f} measured by the grader (the History says "
-              f"{values[-1]:.4f} on epoch {len(values)})")
+    return ok(_("{metric} {measured:.4f} measured by the grader (the History says "
+                "{claimed:.4f} on epoch {epoch})").format(
+        metric=name, measured=measured, claimed=values[-1], epoch=len(values)))
 
 
 def expect_stopped_by_callback(
@@ -187,9 +212,10 @@ def expect_stopped_by_callback(
     observed = described["observed"]
     if not observed.get("stopped_early"):
         return fail(
-            "how training ended",
-            "stopped by the callback (model.stop_training set)",
-            f"ran all {observed.get('epochs_asked')} epochs asked for, no callback stopped it",
+            _("how training ended"),
+            _("stopped by the callback (model.stop_training set)"),
+            _("ran all {epochs} epochs asked for, no callback stopped it").format(
+                epochs=observed.get("epochs_asked")),
         )
     return ok()
 
@@ -208,17 +234,18 @@ def early_stopping_checks(
     percent = f"{threshold:.1%}".replace(".0%", "%")
     return (
         Check(
-            f"returns the History of at most {max_epochs} epochs",
+            lazy("returns the History of at most {epochs} epochs", epochs=max_epochs),
             points[0],
             lambda described: expect_epochs_at_most(described, max_epochs, metric, tolerance),
         ),
         Check(
-            f"reaches {percent} {metric} on the last epoch",
+            lazy("reaches {percent} {metric} on the last epoch", percent=percent,
+                 metric=metric_name(metric)),
             points[1],
             lambda described: expect_reached(described, metric, threshold, tolerance),
         ),
         Check(
-            "stopped by the callback",
+            lazy("stopped by the callback"),
             points[2],
             lambda described: expect_stopped_by_callback(described, metric, threshold, tolerance),
         ),

@@ -17,6 +17,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from graders.i18n import _
+
 #: The most parameters a handed-over model may have: above the largest the model checks
 #: accept (C1W4: 10 times the reference's 9.5 million, 94.7 million).
 MAX_PARAMS = 100_000_000
@@ -55,15 +57,17 @@ def _decode_arrays(arrays: Any) -> list[Any]:
     for item in arrays if isinstance(arrays, list) else []:
         dtype, shape = np.dtype(str(item["dtype"])), [int(n) for n in item["shape"]]
         if dtype.kind not in _KINDS or dtype.itemsize > 8:
-            raise Unverifiable(f"a weight array has the type {dtype}")
+            raise Unverifiable(_("a weight array has the type {dtype}").format(dtype=dtype))
         count = int(np.prod(shape, dtype=np.int64)) if shape else 1
         total += count
         if total > MAX_PARAMS:
-            raise Unverifiable(f"its weights are more than {MAX_PARAMS:,} parameters")
+            raise Unverifiable(
+                _("its weights are more than {limit:,} parameters").format(limit=MAX_PARAMS)
+            )
         data = b"".join(base64.b64decode(chunk) for chunk in item["chunks"])
         values.append(np.frombuffer(data, dtype=dtype, count=count).reshape(shape))
     if not isinstance(arrays, list):
-        raise Unverifiable("its weights are missing")
+        raise Unverifiable(_("its weights are missing"))
     return values
 
 
@@ -106,25 +110,29 @@ def export_model(model: Any) -> dict[str, Any]:
 
     cls = type(model)
     if not isinstance(model, keras.Model):
-        return {"refused": f"it is not a Keras model but {cls.__name__}"}
+        return {"refused": _("it is not a Keras model but {type}").format(type=cls.__name__)}
     if cls not in _keras_model_classes():
-        methods = ", ".join(m for m in _own_methods(cls) if not m.startswith("__")) or "none"
-        return {
-            "refused": f"its class {cls.__name__} is one of your own (its methods: {methods}); "
-            "only a tf.keras.Sequential or functional model is accepted as the trained "
-            "model, since a class of your own can change what fit, predict or evaluate report"
-        }
+        methods = ", ".join(m for m in _own_methods(cls) if not m.startswith("__"))
+        if methods:
+            own = _("its class {name} is one of your own (its methods: {methods})")
+        else:
+            own = _("its class {name} is one of your own (its methods: none)")
+        only = _("only a tf.keras.Sequential or functional model is accepted as the trained "
+                 "model, since a class of your own can change what fit, predict or evaluate "
+                 "report")
+        return {"refused": f"{own.format(name=cls.__name__, methods=methods)}; {only}"}
     try:
         params = int(model.count_params())
     except Exception:  # an unbuilt model: nothing was trained
-        return {"refused": "it was never built (never called or fitted)"}
+        return {"refused": _("it was never built (never called or fitted)")}
     if params > MAX_PARAMS:
-        return {"refused": f"it has {params:,} parameters, more than the {MAX_PARAMS:,} "
-                           "the grader measures"}
+        return {"refused": _("it has {params:,} parameters, more than the {limit:,} the grader "
+                             "measures").format(params=params, limit=MAX_PARAMS)}
     try:
         config = keras.saving.serialize_keras_object(model)
     except Exception as error:
-        return {"refused": f"Keras could not write it down as a config ({_first_line(error)})"}
+        return {"refused": _("Keras could not write it down as a config ({error})").format(
+            error=_first_line(error))}
     if STREAM is not None:  # the grader's worker: the weights go straight to the grader
         return {"config": config, "stream": STREAM(model.weights)}
     arrays = []
@@ -145,31 +153,37 @@ def rebuild(export: Any) -> Any:
     import keras
 
     if not isinstance(export, dict):
-        raise Unverifiable("nothing was handed over")
+        raise Unverifiable(_("nothing was handed over"))
     if "refused" in export:
         raise Unverifiable(str(export["refused"]))
     config = export.get("config")
     if not isinstance(config, dict):
-        raise Unverifiable("its config is missing")
+        raise Unverifiable(_("its config is missing"))
     try:
         values = _decode_arrays(export.get("arrays"))
     except Unverifiable:
         raise
     except Exception as error:
-        raise Unverifiable(f"its weights are unreadable ({_first_line(error)})") from None
+        raise Unverifiable(
+            _("its weights are unreadable ({error})").format(error=_first_line(error))
+        ) from None
     try:
         model = keras.saving.deserialize_keras_object(config, safe_mode=True)
     except Exception as error:
         raise Unverifiable(
-            "Keras' safe mode cannot rebuild it from its config: Lambda layers, custom "
-            f"classes or custom functions need code to run ({_first_line(error)})"
+            _("Keras' safe mode cannot rebuild it from its config: Lambda layers, custom "
+              "classes or custom functions need code to run ({error})").format(
+                error=_first_line(error))
         ) from None
     if type(model) not in _keras_model_classes():
-        raise Unverifiable(f"its config rebuilds a {type(model).__name__}, not a Keras model")
+        raise Unverifiable(_("its config rebuilds a {type}, not a Keras model").format(
+            type=type(model).__name__))
     try:
         model.set_weights(values)
     except Exception as error:
-        raise Unverifiable(f"its weights do not fit its layers ({_first_line(error)})") from None
+        raise Unverifiable(
+            _("its weights do not fit its layers ({error})").format(error=_first_line(error))
+        ) from None
     return model
 
 
@@ -181,7 +195,8 @@ def measure_export(measure: Measure, export: Any, data: Any) -> dict[str, Any]:
     except Unverifiable as reason:
         return {"error": str(reason)}
     except Exception as error:  # a model that rebuilds but cannot take the data
-        return {"error": f"measuring it on the grader's data failed ({_first_line(error)})"}
+        return {"error": _("measuring it on the grader's data failed ({error})").format(
+            error=_first_line(error))}
 
 
 def hand_over(model: Any, measure: Measure) -> dict[str, Any]:
