@@ -21,7 +21,7 @@ from typing import Any, Literal
 from graders.checks.core import FAIL_TEMPLATE
 from graders.checks.run import OK, judge_exercise, observe_exercise
 from graders.determinism import SEED
-from graders.i18n import N_, _, translate
+from graders.i18n import CLOSE, N_, _, translate
 
 Status = Literal["passed", "failed", "recorded"]
 
@@ -171,9 +171,16 @@ def _text(value: str) -> str:
 
 
 def split_feedback(feedback: str) -> tuple[str, str, str] | None:
-    """(what, want, got) from feedback written by graders.checks.core.fail, else None."""
+    """(what, want, got) from feedback written by graders.checks.core.fail, else None (also
+    for a sentence followed by such a verdict: its columns would cut the sentence apart)."""
     match = _fail_pattern(translate(FAIL_TEMPLATE)).fullmatch(feedback.strip())
-    return (match["what"], match["want"], match["got"]) if match else None
+    if match is None or _SENTENCE_END.search(match["what"]):
+        return None
+    return match["what"], match["want"], match["got"]
+
+
+#: Where a sentence ends inside a text (the pseudo-language's closing marks may follow).
+_SENTENCE_END = re.compile(rf"[.!?]{CLOSE}*\s")
 
 
 @cache
