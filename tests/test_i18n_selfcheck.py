@@ -13,6 +13,7 @@ A few real Spanish reports are asserted too.
 
 from __future__ import annotations
 
+import builtins
 import html
 import re
 from collections.abc import Iterator
@@ -60,22 +61,40 @@ def happy_or_sad() -> None:
 
 
 def visible(markup: str) -> str:
-    """What a browser shows of an HTML report: its text, tags removed, entities decoded."""
-    return html.unescape(re.sub(r"<[^>]+>", " ", markup))
+    """What a browser shows of an HTML report: its text, tags removed, entities decoded.
+
+    A collapsed text's preview (its first line, cut at 80 characters, perhaps inside a
+    message's marks) is left out: the whole text follows it, in the details.
+    """
+    shown = re.sub(r"<summary[^>]*>.*?</summary>", " ", markup, flags=re.DOTALL)
+    return html.unescape(re.sub(r"<[^>]+>", " ", shown))
 
 
 def assert_report_translated(report: SelfCheckReport, data: tuple[str, ...] = ()) -> None:
-    """The report's text, HTML, title, check names and failing verdicts' parts are all marked."""
+    """The report's text, HTML, title, check names and failing verdicts' parts are all marked.
+
+    A failing verdict's parts are looked at one by one, without their code: inside the
+    sentence's marks an unmarked part would not show, and in the table each has a column
+    of its own. What was found may be the learner's value (a type's name, an exception's
+    text), which is not a message.
+    """
     allowed = NAMES + data
+    parts = [split_feedback(row.feedback) for row in report.rows if row.status == "failed"]
+    columns = tuple(text for part in parts if part for text in part)
     assert_translated(
         report.text, visible(report._repr_html_()), report.title, report.summary,
-        *(row.name for row in report.rows), data=allowed,
+        *(row.name for row in report.rows), data=allowed + columns,
     )
-    for row in report.rows:
-        parts = split_feedback(row.feedback) if row.status == "failed" else None
-        if parts:  # what was checked and what was expected are the checks' own words
-            what, want, _got = parts
-            assert_translated(without_code(what), without_code(want), data=allowed)
+    for what, want, got in filter(None, parts):
+        assert_translated(without_code(what), without_code(want), data=allowed)
+        if not _ERROR.match(got):
+            assert_translated(without_code(got), data=allowed + TYPE_NAMES)
+
+
+#: The names of the types a learner's value may have, shown as found.
+TYPE_NAMES = tuple(n for n, v in vars(builtins).items() if isinstance(v, type)) + ("ndarray",)
+#: What a learner's code raised, shown as found: the exception's name and text.
+_ERROR = re.compile(r"\w+(Error|Exception|Warning)\b")
 
 
 #: Code inside a verdict's parts (``'accuracy'``, ``n_bedrooms``, ``(None, 1)``, ``SGD``,
