@@ -241,6 +241,45 @@ def test_the_corpus_and_the_grading_tests_are_what_is_reused():
     assert {assignment for assignment, _, _ in WRONG.values()} == set(MODULES)
 
 
+# --------------------------------------------- mistakes no kept solution makes, cheaply
+
+#: A train_model that fits one epoch (6 samples), then hands back another History.
+SWAPPED_HISTORY = """def train_model():
+    n_bedrooms, prices = create_training_data()
+    model = define_and_compile_model()
+    model.fit(n_bedrooms, prices, epochs=1, verbose=0)
+    model.history = tf.keras.callbacks.History()
+    return model
+"""
+#: A reshape_and_normalize that keeps working on the first images it was given.
+FIRST_IMAGES_ONLY = """FIRST = []
+def reshape_and_normalize(images):
+    FIRST.append(FIRST[0] if FIRST else images)
+    return FIRST[0].reshape(-1, 28, 28, 1) / 255.0
+"""
+RARER = {
+    "w1/one_array": ("C1W1", {"ex1-create-training-data": "def create_training_data():\n"
+                              "    return np.arange(1.0, 7.0)\n"}, "create_training_data"),
+    "w1/swapped_history": ("C1W1", {"ex3-train-model": SWAPPED_HISTORY}, "train_model"),
+    "w3/first_images_only": (
+        "C1W3", {test_grading_w3.EX_RESHAPE: FIRST_IMAGES_ONLY}, "reshape_and_normalize"
+    ),
+    "w4/three_outputs": (
+        "C1W4", test_grading_w4.model_cell(units=3, activation="softmax"),
+        "create_and_compile_model",
+    ),
+}
+
+
+@pytest.mark.parametrize("key", RARER)
+def test_rarer_mistakes_feedback_is_all_spanish(qps, key, monkeypatch, tmp_path, happy_or_sad):
+    assignment, cells, exercise = RARER[key]
+    namespace = namespace_of(assignment, cells, monkeypatch, tmp_path)
+    report = self_check(assignment, exercise, namespace)
+    assert report.count("failed")
+    assert_report_translated(report, data=tuple(reference_cells(assignment.lower())))
+
+
 # ------------------------------------------------- the training judges, observed by hand
 
 
