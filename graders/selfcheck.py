@@ -172,9 +172,10 @@ def _text(value: str) -> str:
 
 def split_feedback(feedback: str) -> tuple[str, str, str] | None:
     """(what, want, got) from feedback written by graders.checks.core.fail, else None (also
-    for such a verdict with a sentence before or after it: columns would cut that apart)."""
+    for a sentence followed by such a verdict: its columns would cut the sentence apart;
+    sentences after a verdict say more about what was found, in its column)."""
     match = _fail_pattern(translate(FAIL_TEMPLATE)).fullmatch(feedback.strip())
-    if match is None or _SENTENCE_END.search(match["what"]) or _SENTENCE_END.search(match["got"]):
+    if match is None or _SENTENCE_END.search(match["what"]):
         return None
     return match["what"], match["want"], match["got"]
 

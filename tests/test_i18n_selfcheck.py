@@ -27,7 +27,7 @@ import test_grading_w2
 import test_grading_w3
 import test_grading_w4
 import test_learners
-from conftest import NOTEBOOKS, assert_translated
+from conftest import NOTEBOOKS, assert_translated, untranslated
 from test_learners import VARIANTS, _Shell, defined_elsewhere, reference_cells
 from test_selfcheck import create_training_data
 
@@ -60,14 +60,15 @@ def happy_or_sad() -> None:
     fetch([c1w4.DATASET], progress=False)
 
 
-def visible(markup: str) -> str:
-    """What a browser shows of an HTML report: its text, tags removed, entities decoded.
+def visible(markup: str) -> list[str]:
+    """What a browser shows of an HTML report: the text of each element, entities decoded
+    (one by one, so that a column holding part of a message cannot hide the next).
 
     A collapsed text's preview (its first line, cut at 80 characters, perhaps inside a
     message's marks) is left out: the whole text follows it, in the details.
     """
     shown = re.sub(r"<summary[^>]*>.*?</summary>", " ", markup, flags=re.DOTALL)
-    return html.unescape(re.sub(r"<[^>]+>", " ", shown))
+    return [html.unescape(text) for text in re.split(r"<[^>]+>", shown) if text.strip()]
 
 
 def assert_report_translated(report: SelfCheckReport, data: tuple[str, ...] = ()) -> None:
@@ -80,11 +81,15 @@ def assert_report_translated(report: SelfCheckReport, data: tuple[str, ...] = ()
     """
     allowed = NAMES + data
     parts = [split_feedback(row.feedback) for row in report.rows if row.status == "failed"]
-    columns = tuple(text for part in parts if part for text in part)
-    assert_translated(
-        report.text, visible(report._repr_html_()), report.title, report.summary,
-        *(row.name for row in report.rows), data=allowed + columns,
+    # what a column shows outside the marks: checked below, part by part
+    columns = tuple(
+        bare for part in parts if part for bare in map(untranslated, part) if bare.strip()
     )
+    assert_translated(
+        report.text, report.title, report.summary,
+        *(row.name for row in report.rows), data=allowed,
+    )
+    assert_translated(*visible(report._repr_html_()), data=allowed + columns)
     for what, want, got in filter(None, parts):
         assert_translated(without_code(what), without_code(want), data=allowed)
         if not _ERROR.match(got):
@@ -175,7 +180,7 @@ def test_every_summary_line_is_a_whole_translated_sentence(qps):
                 rows += [Row("recorded", "c", None, 1)] * recorded
                 report = SelfCheckReport("t", tuple(rows))
                 assert [report.count(s) for s in statuses] == [passed, failed, recorded]
-                assert_translated(report.summary, report.text, visible(report._repr_html_()),
+                assert_translated(report.summary, report.text, *visible(report._repr_html_()),
                                   data=("a", "b", "c", "t"))
 
 
