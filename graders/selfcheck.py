@@ -21,7 +21,7 @@ from typing import Any, Literal
 from graders.checks.core import FAIL_TEMPLATE
 from graders.checks.run import OK, judge_exercise, observe_exercise
 from graders.determinism import SEED
-from graders.i18n import translate
+from graders.i18n import CLOSE, N_, _, translate
 
 Status = Literal["passed", "failed", "recorded"]
 
@@ -33,12 +33,16 @@ _CELL = (
     "border:1px solid rgba(128,128,128,.35);"
 )
 _STATUS = {
-    # mark, word, text colour and row tint readable on light and dark backgrounds alike (the
-    # marks are plain symbols, in fonts that have no emoji too)
-    "passed": ("\u2713", "passed", "#2da44e", "rgba(46,164,79,.12)"),
-    "failed": ("\u2717", "failed", "#e5534b", "rgba(229,83,75,.12)"),
-    "recorded": ("\u270e", "recorded", "#4493f8", "rgba(68,147,248,.10)"),
+    # mark, word (translated when shown), text colour and row tint readable on light and
+    # dark backgrounds alike (the marks are plain symbols, in fonts that have no emoji too)
+    "passed": ("\u2713", N_("passed"), "#2da44e", "rgba(46,164,79,.12)"),
+    "failed": ("\u2717", N_("failed"), "#e5534b", "rgba(229,83,75,.12)"),
+    "recorded": ("\u270e", N_("recorded"), "#4493f8", "rgba(68,147,248,.10)"),
 }
+#: The table's column headers, translated when shown.
+_HEADERS = (N_("result"), N_("test"), N_("points"), N_("expected"), N_("got"))
+#: What a recorded answer's row says: it is checked by the grader, not here.
+_GRADED_LATER = N_("checked when the notebook is graded")
 
 
 @dataclass(frozen=True)
@@ -66,12 +70,24 @@ class SelfCheckReport:
     @property
     def summary(self) -> str:
         """The closing line, e.g. 'All 3 passed!' or '2 failed, 1 passed.'."""
-        passed, recorded, failed = (self.count(s) for s in ("passed", "recorded", "failed"))
-        done = [f"{passed} passed"] if passed else []
-        done += [f"{recorded} recorded for grading"] if recorded else []
-        if failed:
-            return f"{failed} failed, {', '.join(done) or 'none passed'}."
-        return f"All {' and '.join(done)}!"
+        counts = {s: self.count(s) for s in ("passed", "recorded", "failed")}
+        # One whole sentence per case, so that each language can word it its own way.
+        if counts["failed"]:
+            if counts["passed"] and counts["recorded"]:
+                line = _("{failed} failed, {passed} passed, {recorded} recorded for grading.")
+            elif counts["recorded"]:
+                line = _("{failed} failed, {recorded} recorded for grading.")
+            elif counts["passed"]:
+                line = _("{failed} failed, {passed} passed.")
+            else:
+                line = _("{failed} failed, none passed.")
+        elif counts["passed"] and counts["recorded"]:
+            line = _("All {passed} passed and {recorded} recorded for grading!")
+        elif counts["recorded"]:
+            line = _("All {recorded} recorded for grading!")
+        else:
+            line = _("All {passed} passed!")
+        return line.format(**counts)
 
     @property
     def text(self) -> str:
@@ -80,7 +96,8 @@ class SelfCheckReport:
         for row in self.rows:
             icon = "\u274c" if row.status == "failed" else "\u2705"
             if row.status == "recorded":
-                lines.append(f"{icon} {row.name}: recorded (checked when the notebook is graded)")
+                recorded = _("{name}: recorded (checked when the notebook is graded)")
+                lines.append(f"{icon} {recorded.format(name=row.name)}")
             elif row.status == "failed" or row.feedback:  # a passed check may say what it found
                 lines.append(f"{icon} {row.name}\n   {row.feedback}")
             else:
@@ -96,8 +113,8 @@ class SelfCheckReport:
     def _repr_html_(self) -> str:
         """A self-contained table (inline CSS, no scripts); every text escaped."""
         head = "".join(
-            f'<th style="{_CELL}font-weight:600">{label}</th>'
-            for label in ("result", "test", "points", "expected", "got")
+            f'<th style="{_CELL}font-weight:600">{escape(label)}</th>'
+            for label in map(translate, _HEADERS)
         )
         body = "".join(_html_row(row) for row in self.rows)
         failed = self.count("failed")
@@ -128,12 +145,13 @@ def _html_row(row: Row) -> str:
         detail = f'<td style="{_CELL}"></td><td style="{_CELL}">{_text(row.feedback)}</td>'
         name = escape(row.name)
     else:
-        note = row.feedback or "checked when the notebook is graded"
+        note = row.feedback or translate(_GRADED_LATER)
         detail = f'<td colspan="2" style="{_CELL}">{_text(note)}</td>'
         name = escape(row.name)
     return (
-        f'<tr class="graders-{word}" style="background:{tint}">'
-        f'<td style="{_CELL}white-space:nowrap;font-weight:600;color:{colour}">{mark} {word}</td>'
+        f'<tr class="graders-{row.status}" style="background:{tint}">'
+        f'<td style="{_CELL}white-space:nowrap;font-weight:600;color:{colour}">{mark} '
+        f"{escape(translate(word))}</td>"
         f'<td style="{_CELL}">{name}</td>'
         f'<td style="{_CELL}white-space:nowrap;text-align:right">{points}</td>{detail}</tr>'
     )
@@ -153,9 +171,17 @@ def _text(value: str) -> str:
 
 
 def split_feedback(feedback: str) -> tuple[str, str, str] | None:
-    """(what, want, got) from feedback written by graders.checks.core.fail, else None."""
+    """(what, want, got) from feedback written by graders.checks.core.fail, else None (also
+    for a sentence followed by such a verdict: its columns would cut the sentence apart;
+    sentences after a verdict say more about what was found, in its column)."""
     match = _fail_pattern(translate(FAIL_TEMPLATE)).fullmatch(feedback.strip())
-    return (match["what"], match["want"], match["got"]) if match else None
+    if match is None or _SENTENCE_END.search(match["what"]):
+        return None
+    return match["what"], match["want"], match["got"]
+
+
+#: Where a sentence ends inside a text (the pseudo-language's closing marks may follow).
+_SENTENCE_END = re.compile(rf"[.!?]{CLOSE}*\s")
 
 
 @cache
@@ -190,7 +216,8 @@ def self_check(
             rows.append(
                 Row(status, result.name, result.points, result.max_points, result.feedback)
             )
-    title = f"{spec.id} \u00b7 {exercise}" if exercise else f"{spec.id} \u00b7 every exercise"
+    part = exercise if exercise else _("every exercise")
+    title = f"{spec.id} \u00b7 {part}"
     return SelfCheckReport(title, tuple(rows))
 
 

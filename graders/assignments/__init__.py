@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from graders.assignments import c1w1, c1w1_quiz, c1w2, c1w2_quiz, c1w3, c1w3_quiz, c1w4, c1w4_quiz
 from graders.checks.core import Assignment
+from graders.i18n import _
 
 ASSIGNMENTS: dict[str, Assignment] = {
     spec.id: spec
@@ -26,7 +27,11 @@ def get_assignment(assignment_id: str) -> Assignment:
         return ASSIGNMENTS[assignment_id]
     except KeyError:
         known = ", ".join(sorted(ASSIGNMENTS))
-        raise KeyError(f"unknown assignment {assignment_id!r}; known: {known}") from None
+        raise KeyError(
+            _("unknown assignment {assignment!r}; known: {known}").format(
+                assignment=assignment_id, known=known
+            )
+        ) from None
 
 
 def assignment_for_notebook(filename: str) -> Assignment | None:

@@ -22,7 +22,7 @@ from graders.checks.models import (
 from graders.checks.training import expect_measured
 from graders.checks.values import describe_array, expect_float_array, expect_values, first_failure
 from graders.checks.verification import Measure, hand_over, predict
-from graders.i18n import lazy
+from graders.i18n import _, lazy, ngettext
 
 BEDROOMS = [1.0, 2.0, 3.0, 4.0, 5.0, 6.0]
 PRICES = [1.0, 1.5, 2.0, 2.5, 3.0, 3.5]
@@ -41,20 +41,20 @@ def observe_training_data(namespace: Mapping[str, Any]) -> dict[str, Any]:
     """Call create_training_data() and describe the two arrays it returns."""
     result = namespace["create_training_data"]()
     if result is None:
-        raise NotImplementedYet("create_training_data() returned None.")
+        raise NotImplementedYet(_("{name}() returned None.").format(name="create_training_data"))
     if not isinstance(result, tuple | list) or len(result) != 2:
         return {"returned": type(result).__name__}
     n_bedrooms, prices = result
     if n_bedrooms is None or prices is None:
-        raise NotImplementedYet(
+        raise NotImplementedYet(_(
             "n_bedrooms and price_in_hundreds_of_thousands must both be set (one is still None)."
-        )
+        ))
     return {"n_bedrooms": describe_array(n_bedrooms), "prices": describe_array(prices)}
 
 
 def _two_arrays(obs: dict[str, Any]) -> Verdict:
     if "returned" in obs:
-        return fail("return value", "a tuple of two arrays", obs["returned"])
+        return fail(_("return value"), _("a tuple of two arrays"), obs["returned"])
     return first_failure(
         expect_float_array(obs["n_bedrooms"], "n_bedrooms", [6]),
         expect_float_array(obs["prices"], "price_in_hundreds_of_thousands", [6]),
@@ -80,7 +80,9 @@ def observe_model(namespace: Mapping[str, Any]) -> dict[str, Any]:
     """Call define_and_compile_model() and describe the model it returns."""
     model = namespace["define_and_compile_model"]()
     if model is None:
-        raise NotImplementedYet("define_and_compile_model() returned None.")
+        raise NotImplementedYet(
+            _("{name}() returned None.").format(name="define_and_compile_model")
+        )
     return describe_model(model)
 
 
@@ -122,7 +124,7 @@ def observe_training(namespace: Mapping[str, Any]) -> dict[str, Any]:
     with fits.watching() as seen:
         model = namespace["train_model"]()
     if model is None:
-        raise NotImplementedYet("train_model() returned None.")
+        raise NotImplementedYet(_("{name}() returned None.").format(name="train_model"))
     described = describe_model(model)
     if not described["is_model"]:
         return {"model": described}
@@ -136,7 +138,7 @@ def observe_training(namespace: Mapping[str, Any]) -> dict[str, Any]:
         last = trained[-1]
         history = getattr(model, "history", None)
         if history is not last.history:
-            observed["forged"] = "it is not the History that the model's last fit returned"
+            observed["forged"] = _("it is not the History that the model's last fit returned")
         else:
             observed["forged"] = fits.history_differences(history, last)
         observed.update(hand_over(model, MEASURES["train_model"]))
@@ -145,20 +147,23 @@ def observe_training(namespace: Mapping[str, Any]) -> dict[str, Any]:
 
 def _trained(obs: dict[str, Any]) -> Verdict:
     if not obs["model"]["is_model"]:
-        return fail("return value", "the trained model", obs["model"]["type"])
+        return fail(_("return value"), _("the trained model"), obs["model"]["type"])
     if not obs.get("fits"):
         return fail(
-            "training",
-            "the model returned trained with model.fit while train_model ran",
-            "a model that was never fitted",
+            _("training"),
+            _("the model returned trained with model.fit while train_model ran"),
+            _("a model that was never fitted"),
         )
     if obs.get("forged"):
-        return Verdict(
-            False,
+        return Verdict(False, _(
             "the model's History (model.history): expected the one model.fit returned, as it "
-            f"recorded it, but it was changed after training: {obs['forged']}.",
-        )
+            "recorded it, but it was changed after training: {how}."
+        ).format(how=obs["forged"]))
     return expect_measured(obs)
+
+
+def _epochs_text(count: int) -> str:
+    return ngettext("{count} epoch", "{count} epochs", count).format(count=count)
 
 
 def _epochs(obs: dict[str, Any]) -> Verdict:
@@ -166,7 +171,7 @@ def _epochs(obs: dict[str, Any]) -> Verdict:
     if not verdict.passed:
         return verdict
     if obs["epochs"] != EPOCHS:
-        return fail("training length", f"{EPOCHS} epochs", f"{obs['epochs']} epochs")
+        return fail(_("training length"), _epochs_text(EPOCHS), _epochs_text(obs["epochs"]))
     return ok()
 
 
@@ -176,14 +181,17 @@ def _prediction(obs: dict[str, Any]) -> Verdict:
         return verdict
     got = obs["measured"]["figures"]["prediction"]
     if len(got) != 1:
-        return fail("prediction for 7 bedrooms", "a single value", f"{len(got)} values")
+        values = ngettext("{count} value", "{count} values", len(got)).format(count=len(got))
+        return fail(_("prediction for 7 bedrooms"), _("a single value"), values)
     if abs(got[0] - SEVEN_BEDROOMS) > TOLERANCE:
         return fail(
-            "prediction for 7 bedrooms",
-            f"{SEVEN_BEDROOMS} \u00b1 {TOLERANCE} (hundreds of thousands)",
+            _("prediction for 7 bedrooms"),
+            _("{want} \u00b1 {tolerance} (hundreds of thousands)").format(
+                want=SEVEN_BEDROOMS, tolerance=TOLERANCE
+            ),
             round(got[0], 4),
         )
-    return ok(f"predicts {got[0]:.3f} for 7 bedrooms")
+    return ok(_("predicts {value:.3f} for 7 bedrooms").format(value=got[0]))
 
 
 ASSIGNMENT = Assignment(
@@ -195,25 +203,25 @@ ASSIGNMENT = Assignment(
             "create_training_data",
             observe_training_data,
             (
-                Check("returns two float arrays of shape (6,)", 10, _two_arrays),
-                Check("bedrooms are 1 to 6, ascending", 10, _bedrooms),
-                Check("prices are 1.0 to 3.5 in steps of 0.5", 10, _prices),
+                Check(lazy("returns two float arrays of shape (6,)"), 10, _two_arrays),
+                Check(lazy("bedrooms are 1 to 6, ascending"), 10, _bedrooms),
+                Check(lazy("prices are 1.0 to 3.5 in steps of 0.5"), 10, _prices),
             ),
         ),
         Exercise(
             "define_and_compile_model",
             observe_model,
             (
-                Check("input (None, 1), one Dense layer, 2 parameters", 15, _architecture),
-                Check("compiled with SGD and mean squared error", 15, _compiled),
+                Check(lazy("input (None, 1), one Dense layer, 2 parameters"), 15, _architecture),
+                Check(lazy("compiled with SGD and mean squared error"), 15, _compiled),
             ),
         ),
         Exercise(
             "train_model",
             observe_training,
             (
-                Check(f"fitted for {EPOCHS} epochs", 15, _epochs),
-                Check("predicts about 4.0 for 7 bedrooms", 25, _prediction),
+                Check(lazy("fitted for {epochs} epochs", epochs=EPOCHS), 15, _epochs),
+                Check(lazy("predicts about 4.0 for 7 bedrooms"), 25, _prediction),
             ),
         ),
     ),

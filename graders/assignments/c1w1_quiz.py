@@ -5,13 +5,13 @@ from graders.checks.quiz import Question, quiz_exercises
 from graders.i18n import lazy
 
 QUESTIONS = [
-    Question("traditional programming vs machine learning", 2, frozenset("a")),
-    Question("labelling the data", 4, frozenset("c")),
-    Question("what a Dense layer is", 4, frozenset("d")),
-    Question("measuring a guess: the loss", 3, frozenset("b")),
-    Question("what the optimizer does", 4, frozenset("b")),
-    Question("convergence", 4, frozenset("d")),
-    Question("what model.fit does", 4, frozenset("b")),
+    Question(lazy("traditional programming vs machine learning"), 2, frozenset("a")),
+    Question(lazy("labelling the data"), 4, frozenset("c")),
+    Question(lazy("what a Dense layer is"), 4, frozenset("d")),
+    Question(lazy("measuring a guess: the loss"), 3, frozenset("b")),
+    Question(lazy("what the optimizer does"), 4, frozenset("b")),
+    Question(lazy("convergence"), 4, frozenset("d")),
+    Question(lazy("what model.fit does"), 4, frozenset("b")),
 ]
 
 ASSIGNMENT = Assignment(

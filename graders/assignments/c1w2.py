@@ -44,7 +44,7 @@ from graders.checks.models import (
 )
 from graders.checks.training import early_stopping_checks, observe_fit
 from graders.checks.verification import Measure, accuracy
-from graders.i18n import lazy
+from graders.i18n import _, lazy
 
 METRIC, THRESHOLD = "accuracy", 0.98
 MAX_EPOCHS = 10
@@ -78,10 +78,12 @@ def observe_model(namespace: Mapping[str, Any]) -> dict[str, Any]:
     """Describe the model create_and_compile_model() returns and run it on real images."""
     model = namespace["create_and_compile_model"]()
     if model is None:
-        raise NotImplementedYet("create_and_compile_model() returned None.")
+        raise NotImplementedYet(
+            _("{name}() returned None.").format(name="create_and_compile_model")
+        )
     described = describe_model(model)
     if described["is_model"]:
-        images, _ = load_mnist("test")
+        images, _labels = load_mnist("test")
         described["on_batch"] = run_on_batch(model, images[:BATCH])
     return described
 
@@ -128,7 +130,7 @@ ASSIGNMENT = Assignment(
             observe_model,
             classifier_checks(
                 [28, 28],
-                ("a Flatten layer and a hidden Dense layer before the output",
+                (lazy("a Flatten layer and a hidden Dense layer before the output"),
                  expect_hidden_dense),
                 REFERENCE,
                 classes=10,

@@ -5,12 +5,12 @@ from graders.checks.quiz import Question, quiz_exercises
 from graders.i18n import lazy
 
 QUESTIONS = [
-    Question("resolution of the Fashion-MNIST images", 4, frozenset("d")),
-    Question("why 10 output neurons", 4, frozenset("c")),
-    Question("what ReLU does", 4, frozenset("d")),
-    Question("why split training and test data", 4, frozenset("c")),
-    Question("when on_epoch_end is called", 2, frozenset("b")),
-    Question("what the callbacks= parameter is for", 3, frozenset("c")),
+    Question(lazy("resolution of the Fashion-MNIST images"), 4, frozenset("d")),
+    Question(lazy("why 10 output neurons"), 4, frozenset("c")),
+    Question(lazy("what ReLU does"), 4, frozenset("d")),
+    Question(lazy("why split training and test data"), 4, frozenset("c")),
+    Question(lazy("when on_epoch_end is called"), 2, frozenset("b")),
+    Question(lazy("what the callbacks= parameter is for"), 3, frozenset("c")),
 ]
 
 ASSIGNMENT = Assignment(

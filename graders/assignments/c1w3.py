@@ -52,7 +52,7 @@ from graders.checks.models import (
 from graders.checks.training import early_stopping_checks, observe_fit
 from graders.checks.values import describe_array, expect_float_array, expect_range
 from graders.checks.verification import Measure, accuracy
-from graders.i18n import lazy
+from graders.i18n import _, lazy
 
 METRIC, THRESHOLD = "accuracy", 0.995
 MAX_EPOCHS = 10
@@ -100,7 +100,7 @@ def observe_reshape(namespace: Mapping[str, Any]) -> dict[str, Any]:
     reshape = namespace["reshape_and_normalize"]
     runs = []
     for split in ("train", "test"):
-        images, _ = load_mnist(split)
+        images, _labels = load_mnist(split)
         try:
             result = reshape(images.copy())
         except Exception as error:
@@ -110,7 +110,9 @@ def observe_reshape(namespace: Mapping[str, Any]) -> dict[str, Any]:
                          "error": describe_error("reshape_and_normalize", error)})
             continue
         if result is None:
-            raise NotImplementedYet("reshape_and_normalize() returned None.")
+            raise NotImplementedYet(
+                _("{name}() returned None.").format(name="reshape_and_normalize")
+            )
         runs.append(_describe_reshaped(images, result))
     return {"runs": runs}
 
@@ -147,33 +149,39 @@ def _on_every_input(obs: dict[str, Any], judge: Any, errors_count: bool = True) 
             continue
         shape = run.get("images", {}).get("shape") or []
         if shape and shape[0] == runs[0]["count"]:
-            hint = (
-                f"it returned {shape[0]:,} images when given {run['count']:,}: work on the "
-                "images argument, not on a variable from another cell"
+            why = _(
+                "works on {first:,} images, fails on {count:,}: it returned {first:,} images "
+                "when given {count:,}: work on the images argument, not on a variable from "
+                "another cell."
             )
         else:
-            hint = "read N from images.shape (or reshape to (-1, 28, 28, 1)) instead of writing it"
-        return Verdict(False, (
-            f"works on {runs[0]['count']:,} images, fails on {run['count']:,}: {hint}. "
-            f"{verdict.feedback}"
-        ))
+            why = _(
+                "works on {first:,} images, fails on {count:,}: read N from images.shape (or "
+                "reshape to (-1, 28, 28, 1)) instead of writing it."
+            )
+        why = why.format(first=runs[0]["count"], count=run["count"])
+        return Verdict(False, f"{why} {verdict.feedback}")
     return first
 
 
 def _reshaped_one(run: dict[str, Any]) -> Verdict:
     images = run["images"]
-    verdict = expect_float_array(images, "images", [None, *IMAGE_SHAPE])
+    verdict = expect_float_array(images, _("images"), [None, *IMAGE_SHAPE])
     if verdict.passed and images["shape"][0] != run["count"]:
-        return fail("number of images", f"all {run['count']:,}", f"{images['shape'][0]:,}")
+        return fail(
+            _("number of images"),
+            _("all {count:,}").format(count=run["count"]),
+            f"{images['shape'][0]:,}",
+        )
     return verdict
 
 
 def _normalized_one(run: dict[str, Any]) -> Verdict:
-    verdict = expect_range(run["images"], "pixel", 0.0, 1.0, hint="divide by 255")
+    verdict = expect_range(run["images"], _("pixel"), 0.0, 1.0, hint=_("divide by 255"))
     if verdict.passed and abs(run["mean"] - run["want_mean"]) > 1e-6:
         return fail(
-            "mean pixel value",
-            f"{run['want_mean']:.6f} (each pixel divided by 255)",
+            _("mean pixel value"),
+            _("{mean:.6f} (each pixel divided by 255)").format(mean=run["want_mean"]),
             f"{run['mean']:.6f}",
         )
     return verdict
@@ -202,10 +210,12 @@ def observe_model(namespace: Mapping[str, Any]) -> dict[str, Any]:
     """Describe the model convolutional_model() returns and run it on real test images."""
     model = namespace["convolutional_model"]()
     if model is None:
-        raise NotImplementedYet("convolutional_model() returned None.")
+        raise NotImplementedYet(
+            _("{name}() returned None.").format(name="convolutional_model")
+        )
     described = describe_model(model)
     if described["is_model"]:
-        images, _ = load_mnist("test")
+        images, _labels = load_mnist("test")
         described["on_batch"] = run_on_batch(model, prepared(images[:BATCH]))
     return described
 
@@ -249,8 +259,8 @@ ASSIGNMENT = Assignment(
             "reshape_and_normalize",
             observe_reshape,
             (
-                Check("returns a float array of shape (N, 28, 28, 1)", 10, _reshaped),
-                Check("divides the pixels by 255: values from 0 to 1.0", 10, _normalized),
+                Check(lazy("returns a float array of shape (N, 28, 28, 1)"), 10, _reshaped),
+                Check(lazy("divides the pixels by 255: values from 0 to 1.0"), 10, _normalized),
             ),
             seeded=False,
         ),
@@ -266,7 +276,7 @@ ASSIGNMENT = Assignment(
             observe_model,
             classifier_checks(
                 IMAGE_SHAPE,
-                ("Conv2D and MaxPooling2D layers before the classifier", expect_convolutions),
+                (lazy("Conv2D and MaxPooling2D layers before the classifier"), expect_convolutions),
                 REFERENCE,
                 classes=10,
                 batch=BATCH,

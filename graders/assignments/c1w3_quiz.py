@@ -5,11 +5,11 @@ from graders.checks.quiz import Question, quiz_exercises
 from graders.i18n import lazy
 
 QUESTIONS = [
-    Question("what convolutions do", 4, frozenset("a")),
-    Question("what pooling does", 4, frozenset("a")),
-    Question("a 3x3 filter on a 28x28 image", 2, frozenset("a")),
-    Question("2x2 max pooling of a 26x26 image", 2, frozenset("a")),
-    Question("convolutions and training speed", 4, frozenset("d")),
+    Question(lazy("what convolutions do"), 4, frozenset("a")),
+    Question(lazy("what pooling does"), 4, frozenset("a")),
+    Question(lazy("a 3x3 filter on a 28x28 image"), 2, frozenset("a")),
+    Question(lazy("2x2 max pooling of a 26x26 image"), 2, frozenset("a")),
+    Question(lazy("convolutions and training speed"), 4, frozenset("d")),
 ]
 
 ASSIGNMENT = Assignment(

@@ -69,7 +69,7 @@ from graders.checks.models import (
 )
 from graders.checks.training import early_stopping_checks, observe_training_call
 from graders.checks.verification import Measure, accuracy
-from graders.i18n import lazy
+from graders.i18n import _, lazy
 
 DATASET = "happy-or-sad"
 IMAGE_SIZE = 150
@@ -147,7 +147,7 @@ def _reference_batch(folder: str) -> Any:
         folder, image_size=(IMAGE_SIZE, IMAGE_SIZE), batch_size=BATCH_SIZE, shuffle=False,
         verbose=False,
     )
-    images, _ = next(iter(dataset))
+    images, _labels = next(iter(dataset))
     return images / 255.0
 
 
@@ -165,7 +165,9 @@ def observe_dataset(namespace: Mapping[str, Any]) -> dict[str, Any]:
         except Exception as error:  # described while DATA_DIR is set, so feedback can name it
             raise InvalidValue(describe_error("training_dataset", error)) from error
         if dataset is None:
-            raise NotImplementedYet("training_dataset() returned None.")
+            raise NotImplementedYet(
+                _("{name}() returned None.").format(name="training_dataset")
+            )
         described = describe_image_dataset(dataset)
         with tempfile.TemporaryDirectory(prefix="happy-or-sad-part-") as part:
             _copy_subset(Path(folder), Path(part))
@@ -206,12 +208,13 @@ def _on_both_folders(obs: dict[str, Any], judge: Any, subset_judge: Any = None) 
     )
     if second.passed:
         return first
-    held = ", ".join(f"{count} {name}" for name, count in SUBSET.items())
-    return Verdict(False, (
-        f"works on the course's {sum(CLASSES.values())} images, fails on another folder of "
-        f"{sum(SUBSET.values())} ({held}) given as DATA_DIR: read the images from DATA_DIR, "
-        f"not from a path or a number of images written into your code. {second.feedback}"
-    ))
+    held = ", ".join(f"{count} {name}" for name, count in SUBSET.items())  # folder names
+    why = _(
+        "works on the course's {total} images, fails on another folder of {count} ({held}) "
+        "given as DATA_DIR: read the images from DATA_DIR, not from a path or a number of "
+        "images written into your code."
+    ).format(total=sum(CLASSES.values()), count=sum(SUBSET.values()), held=held)
+    return Verdict(False, f"{why} {second.feedback}")
 
 
 def _batches(obs: dict[str, Any]) -> Verdict:
@@ -239,7 +242,9 @@ def observe_model(namespace: Mapping[str, Any]) -> dict[str, Any]:
 
     model = namespace["create_and_compile_model"]()
     if model is None:
-        raise NotImplementedYet("create_and_compile_model() returned None.")
+        raise NotImplementedYet(
+            _("{name}() returned None.").format(name="create_and_compile_model")
+        )
     described = describe_model(model)
     if not described["is_model"]:
         return {"model": described}
@@ -275,17 +280,21 @@ def _output_and_loss(obs: dict[str, Any]) -> Verdict:
     if not model.get("is_model"):
         return expect_model(model)
     if not model.get("compiled"):
-        return fail("compiled", "a compiled model (call model.compile)", "a model never compiled")
-    want = (
+        return fail(
+            _("compiled"), _("a compiled model (call model.compile)"), _("a model never compiled")
+        )
+    want = _(
         "Dense(1, sigmoid) with binary_crossentropy, "
         "or Dense(2, softmax) with sparse_categorical_crossentropy"
     )
     shape = model.get("output_shape") or []
     layers = model.get("layers") or [{}]
     last = (shape[-1] if shape else None, layers[-1].get("config", {}).get("activation"))
-    got = f"{last[0]} output unit(s), {last[1]} activation, loss {model.get('loss')}"
+    got = _("{units} output unit(s), {activation} activation, loss {loss}").format(
+        units=last[0], activation=last[1], loss=model.get("loss")
+    )
     if last not in OUTPUTS or OUTPUTS[last] != model.get("loss"):
-        return fail("output layer and loss", want, got)
+        return fail(_("output layer and loss"), want, got)
     return ok()
 
 
@@ -296,7 +305,7 @@ def _accuracy(obs: dict[str, Any]) -> Verdict:
     if not model.get("compiled"):
         return _output_and_loss(obs)
     if "accuracy" not in model.get("metrics", []):
-        return fail("metrics", "['accuracy']", model.get("metrics"))
+        return fail(_("metrics"), "['accuracy']", model.get("metrics"))
     return ok()
 
 
@@ -304,15 +313,17 @@ def _runs(obs: dict[str, Any]) -> Verdict:
     if not obs["model"].get("is_model"):
         return expect_model(obs["model"])
     run = obs["run"]
-    what = f"the model on a batch of {BATCH_SIZE} happy-or-sad images"
     if "error" in run:
-        return fail(what, "an output", run["error"])
+        what = _("the model on a batch of {count} happy-or-sad images")
+        return fail(what.format(count=BATCH_SIZE), _("an output"), run["error"])
     if run["shape"] not in ([BATCH_SIZE, 1], [BATCH_SIZE, 2]):
-        return fail(f"output shape of {what}", f"({BATCH_SIZE}, 1) or ({BATCH_SIZE}, 2)",
-                    tuple(run["shape"]))
+        what = _("output shape of the model on a batch of {count} happy-or-sad images")
+        want = _("({count}, 1) or ({count}, 2)").format(count=BATCH_SIZE)
+        return fail(what.format(count=BATCH_SIZE), want, tuple(run["shape"]))
     if run["min"] < 0.0 or run["max"] > 1.0:
-        got = f"values from {run['min']:.3g} to {run['max']:.3g}"
-        return fail(f"output of {what}", "probabilities between 0 and 1", got)
+        what = _("output of the model on a batch of {count} happy-or-sad images")
+        got = _("values from {low:.3g} to {high:.3g}").format(low=run["min"], high=run["max"])
+        return fail(what.format(count=BATCH_SIZE), _("probabilities between 0 and 1"), got)
     return ok()
 
 
@@ -363,22 +374,28 @@ ASSIGNMENT = Assignment(
             "training_dataset",
             observe_dataset,
             (
-                Check(f"a tf.data.Dataset of (images, labels) in batches of {BATCH_SIZE}", 10,
-                      _batches),
-                Check("150x150 RGB images with pixels rescaled to [0, 1]", 8, _images),
-                Check("the 80 images, labelled 0 (happy) and 1 (sad)", 12, _labels),
+                Check(
+                    lazy("a tf.data.Dataset of (images, labels) in batches of {size}",
+                         size=BATCH_SIZE),
+                    10,
+                    _batches,
+                ),
+                Check(lazy("150x150 RGB images with pixels rescaled to [0, 1]"), 8, _images),
+                Check(lazy("the 80 images, labelled 0 (happy) and 1 (sad)"), 12, _labels),
             ),
         ),
         Exercise(
             "create_and_compile_model",
             observe_model,
             (
-                Check("input shape (None, 150, 150, 3)", 4, _input),
-                Check("Conv2D and MaxPooling2D layers before the classifier", 3, _convolutions),
-                Check("output layer and loss suit 0/1 labels", 8, _output_and_loss),
-                Check("compiled with the accuracy metric", 4, _accuracy),
-                Check(f"at most {PARAMS_CAP:,} parameters", 2, _params),
-                Check("gives probabilities for a batch of happy-or-sad images", 4, _runs),
+                Check(lazy("input shape (None, 150, 150, 3)"), 4, _input),
+                Check(
+                    lazy("Conv2D and MaxPooling2D layers before the classifier"), 3, _convolutions
+                ),
+                Check(lazy("output layer and loss suit 0/1 labels"), 8, _output_and_loss),
+                Check(lazy("compiled with the accuracy metric"), 4, _accuracy),
+                Check(lazy("at most {count:,} parameters", count=PARAMS_CAP), 2, _params),
+                Check(lazy("gives probabilities for a batch of happy-or-sad images"), 4, _runs),
             ),
         ),
         Exercise(

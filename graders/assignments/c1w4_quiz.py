@@ -11,13 +11,13 @@ from graders.checks.quiz import Question, quiz_exercises
 from graders.i18n import lazy
 
 QUESTIONS = [
-    Question("how images get their labels", 4, frozenset("a")),
-    Question("normalizing the pixels", 4, frozenset("c")),
-    Question("the size images are loaded at", 4, frozenset("c")),
-    Question("what input shape (300, 300, 3) means", 4, frozenset("a")),
-    Question("training accuracy near 1.0, validation lower", 4, frozenset("c")),
-    Question("why convolutions suit horses and humans", 4, frozenset("abc")),
-    Question("why smaller images changed the results", 4, frozenset("d")),
+    Question(lazy("how images get their labels"), 4, frozenset("a")),
+    Question(lazy("normalizing the pixels"), 4, frozenset("c")),
+    Question(lazy("the size images are loaded at"), 4, frozenset("c")),
+    Question(lazy("what input shape (300, 300, 3) means"), 4, frozenset("a")),
+    Question(lazy("training accuracy near 1.0, validation lower"), 4, frozenset("c")),
+    Question(lazy("why convolutions suit horses and humans"), 4, frozenset("abc")),
+    Question(lazy("why smaller images changed the results"), 4, frozenset("d")),
 ]
 
 ASSIGNMENT = Assignment(
