@@ -99,6 +99,11 @@ def pass_rate_svg(tests: list[TestSummary], salt: str = "pass-rates") -> str:
     return _svg(figure, salt)
 
 
+def _heading(level: int, text: str) -> str:
+    """An HTML heading of text (plain, escaped here)."""
+    return f"<h{level}>{escape(text)}</h{level}>"
+
+
 def _submissions(count: int) -> str:
     return ngettext("{count} submission", "{count} submissions", count).format(count=count)
 
@@ -159,16 +164,16 @@ def _section(assignment: str, title: str, records: list[dict[str, Any]]) -> str:
                 max_score=max_score,
             )
         ) + "</p>",
-        f"<h3>{escape(_('Scores'))}</h3>",
+        _heading(3, _("Scores")),
         f"<figure>{histogram_svg(scores, max_score, assignment + '-scores')}</figure>",
     ]
     if tests:
         parts += [
-            f"<h3>{escape(_('Tests'))}</h3>",
+            _heading(3, _("Tests")),
             f"<figure>{pass_rate_svg(tests, assignment + '-tests')}</figure>",
             _test_rows(tests),
         ]
-    parts += [f"<h3>{escape(_('Submissions'))}</h3>", _submission_rows(records), "</section>"]
+    parts += [_heading(3, _("Submissions")), _submission_rows(records), "</section>"]
     return "\n".join(parts)
 
 
@@ -185,7 +190,7 @@ def render_class_report(records: list[dict[str, Any]]) -> str:
     summary = escape(_("{submissions}; the gradebook in {file}.")).format(
         submissions=escape(_submissions(len(records))), file=link
     )
-    parts = [f"<h1>{escape(_('Class report'))}</h1>", f'<p class="summary">{summary}</p>']
+    parts = [_heading(1, _("Class report")), f'<p class="summary">{summary}</p>']
     if len(names) > 1:
         items = "".join(
             f'<li><a href="#{escape(n)}">{escape(n)}</a> ({len(groups[n])})</li>' for n in names
@@ -195,7 +200,7 @@ def render_class_report(records: list[dict[str, Any]]) -> str:
         if name == UNIDENTIFIED:
             parts += [
                 f'<section id="{UNIDENTIFIED}">',
-                f"<h2>{escape(_('Submissions of no known assignment'))}</h2>",
+                _heading(2, _("Submissions of no known assignment")),
                 _submission_rows(groups[name]),
                 "</section>",
             ]
@@ -203,5 +208,5 @@ def render_class_report(records: list[dict[str, Any]]) -> str:
             spec = ASSIGNMENTS.get(name)
             parts.append(_section(name, spec.title if spec else "", groups[name]))
     if not records:
-        parts.append(f"<p>{escape(_('No submissions.'))}</p>")
+        parts.append("<p>" + escape(_("No submissions.")) + "</p>")
     return page(_("Class report"), "\n".join(parts))

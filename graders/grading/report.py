@@ -113,17 +113,19 @@ def render_html(record: dict[str, Any]) -> str:
     title = f"{record['notebook']}: {record['score']} / {record['max_score']}"
     assignment = str(record.get("assignment") or _("unknown"))
     score = f"{escape(str(record['score']))} / {escape(str(record['max_score']))}"
+    status = escape(status_word(str(record["status"])))
+    labels = [escape(label) for label in (_("Assignment:"), _("Score:"), _("Status:"))]
     parts = [
         f"<h1>{escape(str(record['notebook']))}</h1>",
-        f"<p><b>{escape(_('Assignment:'))}</b> {escape(assignment)}<br>",
-        f"<b>{escape(_('Score:'))}</b> {score}<br>",
-        f"<b>{escape(_('Status:'))}</b> {escape(status_word(str(record['status'])))}</p>",
+        f"<p><b>{labels[0]}</b> {escape(assignment)}<br>",
+        f"<b>{labels[1]}</b> {score}<br>",
+        f"<b>{labels[2]}</b> {status}</p>",
     ]
     if record.get("message"):
         parts.append(f"<blockquote>{escape(str(record['message']))}</blockquote>")
     if record.get("notes"):
         notes = "".join(f"<li>{escape(str(note))}</li>" for note in record["notes"])
-        parts.append(f"<h2>{escape(_('Notes'))}</h2><ul>{notes}</ul>")
+        parts.append("<h2>" + escape(_("Notes")) + f"</h2><ul>{notes}</ul>")
     rows, classes = [], []
     for test in record.get("tests", []):
         passed = bool(test["passed"])
@@ -136,13 +138,13 @@ def render_html(record: dict[str, Any]) -> str:
         ])
         classes.append("" if passed else "error")
     head = ["", _("points"), _("test"), _("feedback")]
-    parts += [f"<h2>{escape(_('Tests'))}</h2>", table(head, rows, classes)]
+    parts += ["<h2>" + escape(_("Tests")) + "</h2>", table(head, rows, classes)]
     isolation = record.get("isolation") or {}
     if isolation:
         items = "".join(
             f"<li>{escape(k)}: {escape(v)}</li>" for k, v in isolation_items(isolation)
         )
-        parts.append(f"<h2>{escape(_('Isolation'))}</h2><ul>{items}</ul>")
+        parts.append("<h2>" + escape(_("Isolation")) + f"</h2><ul>{items}</ul>")
     back = escape(_("Back to the class report"))
     parts.append(f'<p><a href="../gradebook.html">{back}</a></p>')
     return page(title, "\n".join(parts))
