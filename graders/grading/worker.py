@@ -27,6 +27,8 @@ def run_cells(
 ) -> list[dict[str, str]]:
     """Execute each cell's code in namespace; returns the errors, one per failing cell."""
     errors = []
+    # TRANSLATORS: what raised, in "`the cell` raised NameError: ..."
+    what = _("the cell")  # translated before any learner code runs
     for cell in cells:
         try:
             source, filename = shell.transform_cell(cell["source"]), f"<cell {cell['id']}>"
@@ -34,7 +36,7 @@ def run_cells(
             code = compile(source, filename, "exec")
             exec(code, namespace)
         except BaseException as error:  # learner code may raise anything, SystemExit included
-            errors.append({"cell": cell["id"], "message": describe_error("the cell", error)})
+            errors.append({"cell": cell["id"], "message": describe_error(what, error)})
     return errors
 
 
