@@ -192,8 +192,12 @@ def render_class_report(records: list[dict[str, Any]]) -> str:
     )
     parts = [_heading(1, _("Class report")), f'<p class="summary">{summary}</p>']
     if len(names) > 1:
+        # TRANSLATORS: the class report's entry for the submissions of no known assignment
+        unidentified = _("unidentified")
         items = "".join(
-            f'<li><a href="#{escape(n)}">{escape(n)}</a> ({len(groups[n])})</li>' for n in names
+            f'<li><a href="#{escape(n)}">{escape(unidentified if n == UNIDENTIFIED else n)}</a>'
+            f" ({len(groups[n])})</li>"
+            for n in names
         )
         parts.append(f"<ul>{items}</ul>")
     for name in names:
