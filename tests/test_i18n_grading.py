@@ -14,7 +14,6 @@ import dataclasses
 import hashlib
 import json
 import os
-import re
 from html.parser import HTMLParser
 from pathlib import Path
 
