@@ -33,7 +33,7 @@ BY_NAME = {case.name: case for case in CASES}
 #: Quiz submissions graded in a few seconds each, and what each makes the grader say.
 CHEAP = ("malformed_json", "not_a_notebook", "cells_not_cells", "another_assignments_cells",
          "graded_cell_missing", "graded_cell_duplicated", "segfault", "os_exit_in_a_cell",
-         "patches_json", "output_flood", "wrong_answers", "template")
+         "patches_json", "forges_the_handover", "output_flood", "wrong_answers", "template")
 HANG = BY_NAME["hang_in_a_cell"]
 #: The W1 template with its read-only imports cell edited: restored, noted, nothing trains.
 EDITED_TEMPLATE = dataclasses.replace(EDITED_IMPORTS, name="edited_template", base=TEMPLATE)
@@ -131,6 +131,7 @@ def test_every_result_of_the_batch_speaks_through_the_catalogue(batch, corpus):
     assert any("MiB of output" in note for note in records["output_flood"]["notes"])
     assert "SIGSEGV" in records["segfault"]["message"]
     assert "replaced the grader's own code" in records["patches_json"]["message"]
+    assert "without the grader's token" in records["forges_the_handover"]["message"]
     assert set(records["C1W1_Assignment"]["isolation"]) >= {"sandbox", "network", "files",
                                                              "memory", "cpu"}
     assert_translated(*stderr.splitlines(), data=data)  # progress lines and totals
@@ -205,6 +206,23 @@ def test_the_isolation_is_described_in_the_graders_language(monkeypatch):
         "usuario que el calificador (escritura sin restricciones); procesos: su grupo de "
         "procesos y sus hijos se terminan cuando acaba"
     )
+
+
+def test_list_and_usage_errors_speak_through_the_catalogue(tmp_path):
+    listing = run_cli("list", env=environment("qps"))
+    assert listing.returncode == 0, listing.stderr
+    notebooks = tuple(spec.notebook for spec in ASSIGNMENTS.values())
+    assert_translated(*listing.stdout.splitlines(), data=(*DATA, *notebooks))
+    missing = tmp_path / "nowhere.ipynb"
+    for args in (["grade", str(missing)], ["grade", "--workers", "2", str(TEMPLATE)],
+                 ["grade", "--assignment", "C9", str(TEMPLATE)],
+                 ["gradescope", "build", "--assignment", "C9", str(tmp_path / "a.zip")],
+                 ["gradescope", "build", "--assignment", "C1W1", str(tmp_path / "a.tar")]):
+        done = run_cli(*args, env=environment("qps"))
+        assert done.returncode == 2 and done.stderr, args
+        assert_translated(done.stderr, data=(*DATA, *names(missing), "C9", "a.tar"))
+    spanish = run_cli("grade", str(missing), env=environment("es"))
+    assert spanish.stderr == f"graders grade: no existe el archivo o la carpeta: {missing}\n"
 
 
 def test_graders_data_speaks_through_the_catalogue(tmp_path):
