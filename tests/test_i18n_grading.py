@@ -294,3 +294,22 @@ def test_the_worker_speaks_the_graders_language_without_a_sandbox(tmp_path, monk
     assert result["isolation"]["sandbox"] == isolation.NONE
     assert "RuntimeError: boom" in result["tests"][2]["feedback"]
     assert_translated(*texts_of(result), data=(*DATA, "RuntimeError: boom"))
+
+
+def test_what_a_fetch_in_the_setup_cell_says_speaks_through_the_catalogue(tmp_path, monkeypatch,
+                                                                         capsys):
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path / "keras"))
+    (tmp_path / "mirror").mkdir()
+    (tmp_path / "mirror" / "x.bin").write_bytes(b"abc")
+    data_file = DataFile(url="https://example.invalid/x.bin", mirror_path="x.bin",
+                         sha256=hashlib.sha256(b"abc").hexdigest(), upstream_sha256=None,
+                         size=3, cache="keras", path="x.bin")
+    monkeypatch.setenv("GRADERS_LANG", "qps")
+    dest = fetch_file(data_file, mirror=tmp_path / "mirror", label="demo: x.bin")  # copied
+    fetch_file(data_file, mirror=tmp_path / "mirror", label="demo: x.bin")  # already there
+    said = [line for line in capsys.readouterr().err.splitlines() if str(dest) in line]
+    assert len(said) == 2
+    assert_translated(*said, data=("demo: x.bin", str(dest)))
+    monkeypatch.setenv("GRADERS_LANG", "es")
+    fetch_file(data_file, mirror=tmp_path / "mirror", label="demo: x.bin")
+    assert f"demo: x.bin: ya está en {dest}" in capsys.readouterr().err
