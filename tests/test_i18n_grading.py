@@ -283,17 +283,27 @@ def test_gradescope_results_speak_through_the_catalogue(tmp_path, monkeypatch):
     assert spanish["output"].startswith("Puntuación: 0 / 100\nTu entrega contiene 2 cuadernos")
 
 
-def test_the_worker_speaks_the_graders_language_without_a_sandbox(tmp_path, monkeypatch):
-    """GRADERS_LANG reaches the worker in the weakest sandbox too (the others: the batch)."""
+@pytest.mark.parametrize("weakest", [False, True], ids=["chosen sandbox", "no sandbox"])
+def test_the_worker_speaks_the_graders_language_in_its_sandbox(tmp_path, monkeypatch, weakest):
+    """GRADERS_LANG reaches the worker, which reads the catalogue where it is confined."""
     from graders.grading import isolation, runner
 
-    monkeypatch.setattr(runner, "sandbox", lambda: isolation.NONE)
+    if weakest:
+        monkeypatch.setattr(runner, "sandbox", lambda: isolation.NONE)
+    path = BY_NAME["raises_in_a_cell"].write(tmp_path)
     monkeypatch.setenv("GRADERS_LANG", "qps")
-    case = BY_NAME["raises_in_a_cell"]
-    result = runner.grade_notebook(case.write(tmp_path), timeout_s=60).to_json()
-    assert result["isolation"]["sandbox"] == isolation.NONE
+    result = runner.grade_notebook(path, timeout_s=60).to_json()
+    assert (result["isolation"]["sandbox"] == isolation.NONE) == weakest
     assert "RuntimeError: boom" in result["tests"][2]["feedback"]
     assert_translated(*texts_of(result), data=(*DATA, "RuntimeError: boom"))
+    monkeypatch.setenv("GRADERS_LANG", "es")
+    spanish = runner.grade_notebook(path, timeout_s=60).to_json()["isolation"]
+    assert spanish["memory"] == (
+        "4096 MiB: RLIMIT_DATA en el proceso, memoria residente vigilada por el calificador"
+    )
+    assert spanish["network"] in ("espacio de nombres de red (sin interfaces)",
+                                  "bloqueada dentro del proceso (se rechazan los sockets; el "
+                                  "sistema operativo no lo impone)")
 
 
 def test_what_a_fetch_in_the_setup_cell_says_speaks_through_the_catalogue(tmp_path, monkeypatch,
