@@ -8,6 +8,8 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from graders.i18n import _
+
 if TYPE_CHECKING:
     from graders.grading.runner import Limits
 
@@ -85,8 +87,8 @@ def _notebook_paths(paths: list[Path]) -> list[Path] | str:
         elif path.exists():
             found.append(path)
         else:
-            return f"no such file or folder: {path}"
-    return found or "no notebooks found in the given folders"
+            return _("no such file or folder: {path}").format(path=path)
+    return found or _("no notebooks found in the given folders")
 
 
 def _grade(args: argparse.Namespace) -> int:
@@ -95,7 +97,7 @@ def _grade(args: argparse.Namespace) -> int:
     paths = _notebook_paths(args.paths)
     problem = paths if isinstance(paths, str) else _grade_usage(args)
     if problem:
-        print(f"graders grade: {problem}", file=sys.stderr)
+        print(_("graders grade: {problem}").format(problem=problem), file=sys.stderr)
         return USAGE_ERROR
     limits = Limits(args.timeout, args.memory or DEFAULT_MEMORY_MB)
     if args.out is not None:  # one result file per notebook, however often it is named
@@ -107,11 +109,13 @@ def _grade_usage(args: argparse.Namespace) -> str | None:
     from graders.assignments import ASSIGNMENTS
 
     if args.out is None and (args.resume or args.scheduler or args.workers != 1):
-        return "--workers, --resume and --scheduler need --out DIR"
+        return _("--workers, --resume and --scheduler need --out DIR")
     if args.workers < 1 or (args.memory is not None and args.memory < 64):
-        return "--workers must be at least 1 and --memory at least 64 (MiB)"
+        return _("--workers must be at least 1 and --memory at least 64 (MiB)")
     if args.assignment is not None and args.assignment not in ASSIGNMENTS:
-        return f"unknown assignment {args.assignment!r} (known: {', '.join(ASSIGNMENTS)})"
+        return _("unknown assignment {name} (known: {known})").format(
+            name=repr(args.assignment), known=", ".join(ASSIGNMENTS)
+        )
     return None
 
 
@@ -149,13 +153,14 @@ def _grade_batch(args: argparse.Namespace, paths: list[Path], limits: Limits) ->
             scheduler=args.scheduler, expected=args.assignment,
         )
     except KeyboardInterrupt:
-        print("graders grade: interrupted; finished results are kept (--resume goes on)",
+        print(_("graders grade: interrupted; finished results are kept (--resume goes on)"),
               file=sys.stderr)
         return 130
     if args.json:
         print(json.dumps(sorted(records, key=lambda r: r["notebook"]), indent=2))
-    print(f"gradebook: {args.out / 'gradebook.csv'}; class report: "
-          f"{args.out / 'gradebook.html'}", file=sys.stderr)
+    print(_("gradebook: {csv}; class report: {html}").format(
+        csv=args.out / "gradebook.csv", html=args.out / "gradebook.html"
+    ), file=sys.stderr)
     return 0
 
 
@@ -163,10 +168,13 @@ def _list(args: argparse.Namespace) -> int:
     from graders.assignments import ASSIGNMENTS
 
     for spec in ASSIGNMENTS.values():
-        print(f"{spec.id}  {spec.title}  ({spec.notebook}, {spec.max_score} points)")
+        points = _("({notebook}, {points} points)").format(
+            notebook=spec.notebook, points=spec.max_score
+        )
+        print(f"{spec.id}  {spec.title}  {points}")
         for exercise in spec.exercises:
             for check in exercise.checks:
-                hidden = "  (grader only)" if check.hidden else ""
+                hidden = "  " + _("(grader only)") if check.hidden else ""
                 print(f"  {check.points:>3}  {exercise.name}: {check.name}{hidden}")
     return 0
 
@@ -179,7 +187,7 @@ def _release(args: argparse.Namespace) -> int:
         print(finding, file=sys.stderr if finding.problem else sys.stdout)
     problems = [f for f in findings if f.problem]
     if problems:
-        print(f"release: {len(problems)} problem(s)", file=sys.stderr)
+        print(_("release: {count} problem(s)").format(count=len(problems)), file=sys.stderr)
         return 1
-    print("release: notebooks/ is up to date" if args.check else "release: done")
+    print(_("release: notebooks/ is up to date") if args.check else _("release: done"))
     return 0

@@ -15,6 +15,7 @@ from typing import Any
 from graders.datasets.errors import DatasetError
 from graders.datasets.fetch import MIRROR_ENV, fetch
 from graders.datasets.manifest import Dataset, load_manifest
+from graders.i18n import _, ngettext
 
 
 def add_subparser(subparsers: Any) -> argparse.ArgumentParser:
@@ -85,7 +86,9 @@ def run_fetch(args: argparse.Namespace) -> int:
     except DatasetError as exc:
         return _fail(exc)
     if not args.quiet:
-        print(f"{len(paths)} file{'' if len(paths) == 1 else 's'} ready")
+        print(ngettext("{count} file ready", "{count} files ready", len(paths)).format(
+            count=len(paths)
+        ))
     return 0
 
 
@@ -96,7 +99,8 @@ def run_list(args: argparse.Namespace) -> int:
         rows = [(d.name, _size(d.size), _presence(d), ", ".join(d.used_by)) for d in datasets]
     except DatasetError as exc:
         return _fail(exc)
-    header = ("NAME", "SIZE", "PRESENT", "USED BY")
+    # TRANSLATORS: the column heads of `data list`
+    header = (_("NAME"), _("SIZE"), _("PRESENT"), _("USED BY"))
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(3)]
     for row in [header, *rows]:
         cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=False)]
@@ -113,12 +117,12 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _no_command(args: argparse.Namespace) -> int:
-    print("error: 'data' needs a command: fetch or list (see 'data --help')", file=sys.stderr)
+    print(_("error: 'data' needs a command: fetch or list (see 'data --help')"), file=sys.stderr)
     return 1
 
 
 def _fail(exc: DatasetError) -> int:
-    print(f"error: {exc}", file=sys.stderr)
+    print(_("error: {problem}").format(problem=exc), file=sys.stderr)
     return 1
 
 
@@ -126,8 +130,10 @@ def _presence(dataset: Dataset) -> str:
     """'yes', 'no' or 'partial (k/n)': which files exist at their destinations (no hash check)."""
     present = sum(f.destination().is_file() for f in dataset.files)
     if present == len(dataset.files):
-        return "yes"
-    return "no" if present == 0 else f"partial ({present}/{len(dataset.files)})"
+        return _("yes")
+    if present == 0:
+        return _("no")
+    return _("partial ({present}/{total})").format(present=present, total=len(dataset.files))
 
 
 def _size(size: int) -> str:

@@ -28,6 +28,7 @@ from tqdm import tqdm
 from graders.datasets.content import zip_content_sha256
 from graders.datasets.errors import DatasetError
 from graders.datasets.manifest import DataFile, Manifest, load_manifest
+from graders.i18n import _
 
 #: Environment variable naming the offline mirror folder when no ``mirror`` is passed.
 MIRROR_ENV = "C1_DATA_MIRROR"
@@ -71,15 +72,18 @@ def fetch(
 
 def resolve_mirror(mirror: str | Path | None = None) -> Path | None:
     """The mirror folder to use: ``mirror``, else ``$C1_DATA_MIRROR``, else None (download)."""
-    origin = ""
+    from_environment = mirror is None
     if mirror is None:
         mirror = os.environ.get(MIRROR_ENV) or None
-        origin = f" (from ${MIRROR_ENV})"
     if mirror is None:
         return None
     path = Path(mirror).expanduser()
+    if not path.is_dir() and from_environment:
+        raise DatasetError(_("mirror folder {path} (from ${variable}) does not exist").format(
+            path=path, variable=MIRROR_ENV
+        ))
     if not path.is_dir():
-        raise DatasetError(f"mirror folder {path}{origin} does not exist")
+        raise DatasetError(_("mirror folder {path} does not exist").format(path=path))
     return path
 
 
@@ -100,7 +104,7 @@ def fetch_file(
     label = label or data_file.path
     dest = data_file.destination()
     if not force and dest.is_file() and is_valid_copy(dest, data_file):
-        _say(progress, f"{label}: already present at {dest}")
+        _say(progress, _("{label}: already present at {path}").format(label=label, path=dest))
         return dest
     source = mirror / data_file.mirror_path if mirror is not None else None
     if source is not None and source.is_file():
@@ -113,16 +117,20 @@ def fetch_file(
                     (data_file.sha256,),
                     label,
                     progress,
-                    what=f"mirror copy {source}",
+                    what=_("mirror copy {path}").format(path=source),
                     exact_length=False,
                     content_sha256=data_file.content_sha256,
                 )
         except OSError as exc:
-            raise DatasetError(f"{label}: could not copy {source} to {dest}: {exc}") from None
-        _say(progress, f"{label}: copied from the mirror to {dest}")
+            raise DatasetError(_("{label}: could not copy {source} to {path}: {error}").format(
+                label=label, source=source, path=dest, error=exc
+            )) from None
+        _say(progress, _("{label}: copied from the mirror to {path}").format(
+            label=label, path=dest
+        ))
     else:
         _download(data_file, dest, label, progress)
-        _say(progress, f"{label}: downloaded to {dest}")
+        _say(progress, _("{label}: downloaded to {path}").format(label=label, path=dest))
     return dest
 
 
@@ -169,15 +177,15 @@ def image_problem(path: Path) -> str | None:
     try:
         from PIL import Image, UnidentifiedImageError
     except ImportError:
-        return "not readable as an image here: Pillow is not installed"
+        return _("not readable as an image here: Pillow is not installed")
     try:
         with Image.open(path) as image:
             image.load()
             size = image.size
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
-        return f"not a readable image ({exc})"
+        return _("not a readable image ({error})").format(error=exc)
     if min(size) < 1:
-        return "an empty image"
+        return _("an empty image")
     return None
 
 
@@ -202,30 +210,34 @@ def _download(data_file: DataFile, dest: Path, label: str, progress: bool) -> No
                 data_file.accepted_hashes,
                 label,
                 progress,
-                what=f"download from {url}",
+                what=_("download from {url}").format(url=url),
                 hint=_hint(data_file),
                 content_sha256=data_file.content_sha256,
                 image=is_image_fallback(data_file),
             )
     except urllib.error.HTTPError as exc:
-        raise DatasetError(
-            f"{label}: download from {url} failed: HTTP {exc.code} {exc.reason}"
-        ) from None
+        raise DatasetError(_("{label}: download from {url} failed: HTTP {code} {reason}").format(
+            label=label, url=url, code=exc.code, reason=exc.reason
+        )) from None
     except urllib.error.URLError as exc:
-        raise DatasetError(f"{label}: could not download {url}: {exc.reason}") from None
+        raise DatasetError(_("{label}: could not download {url}: {reason}").format(
+            label=label, url=url, reason=exc.reason
+        )) from None
     except (OSError, http.client.HTTPException) as exc:
         reason = str(exc) or type(exc).__name__
-        raise DatasetError(f"{label}: download from {url} failed: {reason}") from None
+        raise DatasetError(_("{label}: download from {url} failed: {reason}").format(
+            label=label, url=url, reason=reason
+        )) from None
 
 
 def _hint(data_file: DataFile) -> str:
     if is_image_fallback(data_file):
         return ""
     if data_file.upstream_sha256 is None and data_file.content_sha256 is None:
-        return (
-            " (the manifest does not know the public file's hash: the mirror copy was"
-            f" rebuilt; fetch from a mirror with --mirror or ${MIRROR_ENV})"
-        )
+        return " " + _(
+            "(the manifest does not know the public file's hash: the mirror copy was"
+            " rebuilt; fetch from a mirror with --mirror or ${variable})"
+        ).format(variable=MIRROR_ENV)
     return ""
 
 
@@ -276,33 +288,43 @@ def _install(
                 bar.update(len(chunk))
         if exact_length and total is not None and received != total:
             raise DatasetError(
-                f"{label}: {what} is incomplete: got {received} of {total} bytes"
+                _("{label}: {what} is incomplete: got {received} of {total} bytes").format(
+                    label=label, what=what, received=received, total=total
+                )
                 if received < total
-                else f"{label}: {what} sent {received} bytes, not the {total} announced"
+                else _("{label}: {what} sent {received} bytes, not the {total} announced").format(
+                    label=label, what=what, received=received, total=total
+                )
             )
         got = digest.hexdigest()
         expected = tuple(expected)
+        either = _(" or ").join(expected)
         if got not in expected and image:
             problem = image_problem(tmp)
             if problem is not None:
-                raise DatasetError(
-                    f"{label}: {what} is not the expected file: its SHA-256 {got} is not "
-                    f"{' or '.join(expected)}, and it is {problem}"
-                )
+                raise DatasetError(_(
+                    "{label}: {what} is not the expected file: its SHA-256 {got} is not "
+                    "{expected}, and it is {problem}"
+                ).format(label=label, what=what, got=got, expected=either, problem=problem))
         elif got not in expected:
             if content_sha256 is None:
-                raise DatasetError(
-                    f"{label}: SHA-256 mismatch for {what}: expected {' or '.join(expected)}, "
-                    f"got {got}{hint}"
-                )
+                raise DatasetError(_(
+                    "{label}: SHA-256 mismatch for {what}: expected {expected}, got {got}"
+                ).format(label=label, what=what, expected=either, got=got) + hint)
             content = zip_content_sha256(tmp)
             if content != content_sha256:
-                found = "not a readable zip" if content is None else f"content digest {content}"
-                raise DatasetError(
-                    f"{label}: {what} is not the expected file: its SHA-256 {got} is not "
-                    f"{' or '.join(expected)}, and its members do not match the manifest's "
-                    f"content digest {content_sha256} (found {found}){hint}"
+                found = (
+                    _("not a readable zip") if content is None
+                    else _("content digest {digest}").format(digest=content)
                 )
+                raise DatasetError(_(
+                    "{label}: {what} is not the expected file: its SHA-256 {got} is not "
+                    "{expected}, and its members do not match the manifest's content digest "
+                    "{digest} (found {found})"
+                ).format(
+                    label=label, what=what, got=got, expected=either, digest=content_sha256,
+                    found=found,
+                ) + hint)
         os.replace(tmp, dest)
     finally:
         tmp.unlink(missing_ok=True)

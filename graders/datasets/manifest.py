@@ -11,6 +11,7 @@ from typing import Any
 import graders
 from graders.datasets.errors import DatasetError
 from graders.datasets.paths import CACHES, cache_root
+from graders.i18n import _, ngettext
 
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 _NAME = re.compile(r"[a-z0-9][a-z0-9-]*")
@@ -91,10 +92,11 @@ class Manifest:
         by_name = {d.name: d for d in self.datasets}
         unknown = [n for n in names if n not in by_name]
         if unknown:
-            raise DatasetError(
-                f"unknown dataset{'s' if len(unknown) > 1 else ''} {', '.join(unknown)}; "
-                f"valid names: {', '.join(self.names)}"
-            )
+            raise DatasetError(ngettext(
+                "unknown dataset {names}; valid names: {valid}",
+                "unknown datasets {names}; valid names: {valid}",
+                len(unknown),
+            ).format(names=", ".join(unknown), valid=", ".join(self.names)))
         return [by_name[n] for n in dict.fromkeys(names)]
 
 
@@ -104,20 +106,24 @@ def load_manifest(path: str | Path | None = None) -> Manifest:
     try:
         raw = json.loads(source.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise DatasetError(f"dataset manifest not found: {source}") from None
+        raise DatasetError(_("dataset manifest not found: {path}").format(path=source)) from None
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise DatasetError(f"cannot read dataset manifest {source}: {exc}") from None
+        raise DatasetError(_("cannot read dataset manifest {path}: {error}").format(
+            path=source, error=exc
+        )) from None
     try:
         return parse_manifest(raw, source=source)
     except DatasetError as exc:
-        raise DatasetError(f"invalid dataset manifest {source}: {exc}") from None
+        raise DatasetError(_("invalid dataset manifest {path}: {error}").format(
+            path=source, error=exc
+        )) from None
 
 
 def parse_manifest(raw: Any, *, source: Path | None = None) -> Manifest:
     """Validate a manifest already decoded from JSON."""
-    items = _field(raw, "datasets", list, "manifest")
+    items = _field(raw, "datasets", list, _("manifest"))
     datasets = tuple(_dataset(item, f"datasets[{i}]") for i, item in enumerate(items))
-    _unique([d.name for d in datasets], "dataset name")
+    _unique([d.name for d in datasets], _("dataset name"))
     files = [f for d in datasets for f in d.files]
     _unique([f.mirror_path for f in files], "mirror_path")
     _unique([(f"{'keras' if f.cache == 'course' else f.cache}:{f.path}") for f in files], "dest")
@@ -127,14 +133,15 @@ def parse_manifest(raw: Any, *, source: Path | None = None) -> Manifest:
 def _dataset(raw: Any, where: str) -> Dataset:
     name = _field(raw, "name", str, where)
     if not _NAME.fullmatch(name):
-        raise DatasetError(f"{where}: name {name!r} must be lower-case letters, digits and '-'")
-    where = f"dataset {name!r}"
+        raise DatasetError(_("{where}: name {name} must be lower-case letters, digits and '-'")
+                           .format(where=where, name=repr(name)))
+    where = _("dataset {name}").format(name=repr(name))
     used_by = _field(raw, "used_by", list, where)
     if not all(isinstance(u, str) for u in used_by):
-        raise DatasetError(f"{where}: used_by must be a list of strings")
+        raise DatasetError(_("{where}: used_by must be a list of strings").format(where=where))
     files = _field(raw, "files", list, where)
     if not files:
-        raise DatasetError(f"{where}: files is empty")
+        raise DatasetError(_("{where}: files is empty").format(where=where))
     return Dataset(
         name=name,
         description=_field(raw, "description", str, where),
@@ -149,13 +156,17 @@ def _file(raw: Any, where: str) -> DataFile:
     dest = _field(raw, "dest", dict, where)
     cache = _field(dest, "cache", str, f"{where} dest")
     if cache not in CACHES:
-        raise DatasetError(f"{where}: dest.cache {cache!r} is not one of {', '.join(CACHES)}")
+        raise DatasetError(_("{where}: dest.cache {cache} is not one of {known}").format(
+            where=where, cache=repr(cache), known=", ".join(CACHES)
+        ))
     size = _field(raw, "size", int, where)
     if isinstance(size, bool) or size < 0:
-        raise DatasetError(f"{where}: size must be a non-negative integer")
+        raise DatasetError(_("{where}: size must be a non-negative integer").format(where=where))
     url = _field(raw, "url", str, where)
     if not url.startswith(("https://", "http://")):
-        raise DatasetError(f"{where}: url {url!r} must start with https:// or http://")
+        raise DatasetError(_("{where}: url {url} must start with https:// or http://").format(
+            where=where, url=repr(url)
+        ))
     upstream = raw.get("upstream_sha256")
     if upstream is not None:
         upstream = _sha256(upstream, "upstream_sha256", where)
@@ -178,32 +189,37 @@ def _file(raw: Any, where: str) -> DataFile:
 
 def _field(raw: Any, key: str, kind: type, where: str) -> Any:
     if not isinstance(raw, dict):
-        raise DatasetError(f"{where} must be a JSON object")
+        raise DatasetError(_("{where} must be a JSON object").format(where=where))
     if key not in raw:
-        raise DatasetError(f"{where}: missing {key!r}")
+        raise DatasetError(_("{where}: missing {key}").format(where=where, key=repr(key)))
     value = raw[key]
     if not isinstance(value, kind):
-        raise DatasetError(f"{where}: {key!r} must be a {kind.__name__}, got {value!r}")
+        raise DatasetError(_("{where}: {key} must be a {kind}, got {value}").format(
+            where=where, key=repr(key), kind=kind.__name__, value=repr(value)
+        ))
     return value
 
 
 def _optional(raw: dict[str, Any], key: str, where: str) -> str | None:
     value = raw.get(key)
     if value is not None and not isinstance(value, str):
-        raise DatasetError(f"{where}: {key!r} must be a string")
+        raise DatasetError(_("{where}: {key} must be a string").format(where=where, key=repr(key)))
     return value
 
 
 def _sha256(value: Any, key: str, where: str) -> str:
     if not isinstance(value, str) or not _SHA256.fullmatch(value):
-        raise DatasetError(f"{where}: {key} must be 64 lower-case hex digits, got {value!r}")
+        raise DatasetError(_("{where}: {key} must be 64 lower-case hex digits, got {value}")
+                           .format(where=where, key=key, value=repr(value)))
     return value
 
 
 def _relative(value: str, key: str, where: str) -> str:
     parts = PurePosixPath(value).parts
     if not parts or value.startswith("/") or "\\" in value or ".." in parts:
-        raise DatasetError(f"{where}: {key} {value!r} must be a plain relative path")
+        raise DatasetError(_("{where}: {key} {value} must be a plain relative path").format(
+            where=where, key=key, value=repr(value)
+        ))
     return value
 
 
@@ -211,5 +227,5 @@ def _unique(values: list[str], what: str) -> None:
     seen: set[str] = set()
     for value in values:
         if value in seen:
-            raise DatasetError(f"duplicate {what} {value!r}")
+            raise DatasetError(_("duplicate {what} {value}").format(what=what, value=repr(value)))
         seen.add(value)

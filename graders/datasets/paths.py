@@ -19,6 +19,7 @@ import os
 from pathlib import Path
 
 from graders.datasets.errors import DatasetError
+from graders.i18n import _
 
 #: Cache names a manifest may use in ``dest.cache``.
 CACHES = ("keras", "scipy-data", "course")
@@ -60,4 +61,6 @@ def cache_root(cache: str) -> Path:
         return keras_home() / "datasets"
     if cache == "scipy-data":
         return scipy_data_dir()
-    raise DatasetError(f"unknown cache {cache!r}; expected one of: {', '.join(CACHES)}")
+    raise DatasetError(_("unknown cache {cache}; expected one of: {known}").format(
+        cache=repr(cache), known=", ".join(CACHES)
+    ))

@@ -10,6 +10,7 @@ from typing import Any
 
 from graders.cli import USAGE_ERROR
 from graders.gradescope import CONFIG, ROOT_ENV, VISIBILITIES, autograder_root
+from graders.i18n import _
 
 
 def add_subparser(commands: Any) -> None:
@@ -47,21 +48,25 @@ def _gradescope_build(args: argparse.Namespace) -> int:
     spec = ASSIGNMENTS.get(args.assignment)
     problem = None
     if spec is None:
-        problem = f"unknown assignment {args.assignment!r} (known: {', '.join(ASSIGNMENTS)})"
+        problem = _("unknown assignment {name} (known: {known})").format(
+            name=repr(args.assignment), known=", ".join(ASSIGNMENTS)
+        )
     elif args.memory is not None and args.memory < 64:
-        problem = "--memory must be at least 64 (MiB)"
+        problem = _("--memory must be at least 64 (MiB)")
     elif args.out.suffix != ".zip":
-        problem = f"the autograder is a .zip file, not {args.out.name}"
+        problem = _("the autograder is a .zip file, not {name}").format(name=args.out.name)
     if problem:
-        print(f"graders gradescope build: {problem}", file=sys.stderr)
+        print(_("graders gradescope build: {problem}").format(problem=problem), file=sys.stderr)
         return USAGE_ERROR
     settings = Settings(
         spec.id, args.timeout, args.memory or DEFAULT_MEMORY_MB, args.visibility,
         datasets_of(course.ROOT / "notebooks" / spec.notebook),
     )
     names = build_zip(settings, args.out)
-    print(f"{args.out}: autograder for {spec.id} ({len(names)} files); upload it as the "
-          "assignment's autograder on Gradescope")
+    print(_("{zip}: autograder for {assignment} ({count} files); upload it as the "
+            "assignment's autograder on Gradescope").format(
+        zip=args.out, assignment=spec.id, count=len(names)
+    ))
     return 0
 
 
@@ -70,8 +75,10 @@ def _gradescope_run(setup: bool) -> int:
 
     config = autograder_root() / "source" / CONFIG
     if not config.is_file():
-        print(f"graders gradescope: no autograder settings at {config} (this runs inside "
-              f"Gradescope's /autograder, or the folder {ROOT_ENV} names)", file=sys.stderr)
+        print(_("graders gradescope: no autograder settings at {path} (this runs inside "
+                "Gradescope's /autograder, or the folder {variable} names)").format(
+            path=config, variable=ROOT_ENV
+        ), file=sys.stderr)
         return USAGE_ERROR
     if setup:
         return run.setup()

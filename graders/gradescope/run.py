@@ -21,6 +21,7 @@ from graders.grading.gradebook import write_atomically
 from graders.grading.report import render_text
 from graders.grading.result import ERROR, GradeResult
 from graders.grading.runner import grade_notebook
+from graders.i18n import _
 
 _SKIPPED = {".ipynb_checkpoints", "__MACOSX"}
 
@@ -45,14 +46,17 @@ def find_notebook(folder: Path, expected_name: str) -> tuple[Path | None, str]:
     if len(found) == 1:
         return found[0], ""
     if not found:
-        return None, f"No notebook (.ipynb file) was found in your submission: upload your " \
-                     f"{expected_name}."
+        return None, _("No notebook (.ipynb file) was found in your submission: upload your "
+                       "{notebook}.").format(notebook=expected_name)
     named = [path for path in found if path.name == expected_name]
     if len(named) == 1:
         others = ", ".join(n for n, p in zip(names, found, strict=True) if p != named[0])
-        return named[0], f"Graded {expected_name}; also found, and not graded: {others}."
-    return None, f"Your submission holds {len(found)} notebooks ({', '.join(names)}): " \
-                 f"upload only your {expected_name}."
+        return named[0], _("Graded {notebook}; also found, and not graded: {others}.").format(
+            notebook=expected_name, others=others
+        )
+    return None, _("Your submission holds {count} notebooks ({names}): upload only your "
+                   "{notebook}.").format(count=len(found), names=", ".join(names),
+                                         notebook=expected_name)
 
 
 def _refused(settings: Settings, reason: str) -> GradeResult:
@@ -68,9 +72,11 @@ def _refused(settings: Settings, reason: str) -> GradeResult:
 
 def to_results(result: GradeResult, settings: Settings, seconds: float, note: str) -> dict:
     """The result in Gradescope's results.json format."""
-    lines = [f"Score: {result.score} / {result.max_score}"]
+    lines = [_("Score: {score} / {max_score}").format(
+        score=result.score, max_score=result.max_score
+    )]
     lines += [line for line in (note, result.message) if line]
-    lines += [f"Note: {n}" for n in result.notes]
+    lines += [_("Note: {note}").format(note=n) for n in result.notes]
     return {
         "score": result.score,
         "execution_time": round(seconds),
@@ -83,7 +89,7 @@ def to_results(result: GradeResult, settings: Settings, seconds: float, note: st
                 "score": test.points,
                 "max_score": test.max_points,
                 "status": "passed" if test.passed else "failed",
-                "output": test.feedback or ("Passed." if test.passed else "Failed."),
+                "output": test.feedback or (_("Passed.") if test.passed else _("Failed.")),
                 "visibility": settings.visibility,
             }
             for test in result.tests
@@ -132,7 +138,7 @@ def setup(root: Path | None = None) -> int:
         try:
             fetch(list(settings.datasets), progress=False)
         except DatasetError as error:
-            print(f"graders gradescope setup: {error}", flush=True)
+            print(_("graders gradescope setup: {problem}").format(problem=error), flush=True)
             return 1
     template = course.ROOT / "notebooks" / ASSIGNMENTS[settings.assignment].notebook
     result = grade_notebook(template, settings.timeout_s, memory_mb=settings.memory_mb,

@@ -14,6 +14,8 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
+from graders.i18n import ngettext
+
 
 @dataclass(frozen=True)
 class CpuBudget:
@@ -35,9 +37,15 @@ class CpuBudget:
 
     def describe(self) -> str:
         """The budget in words, for the result's ``isolation.cpu``."""
-        at_once = f"{self.concurrent} submission{'s' if self.concurrent != 1 else ''} at once"
-        return (f"{self.threads} thread{'s' if self.threads != 1 else ''} for TensorFlow's "
-                f"intra-op and inter-op pools and OpenMP ({self.cores} cores, {at_once})")
+        at_once = ngettext("{count} submission at once", "{count} submissions at once",
+                           self.concurrent).format(count=self.concurrent)
+        return ngettext(
+            "{threads} thread for TensorFlow's intra-op and inter-op pools and OpenMP "
+            "({cores} cores, {at_once})",
+            "{threads} threads for TensorFlow's intra-op and inter-op pools and OpenMP "
+            "({cores} cores, {at_once})",
+            self.threads,
+        ).format(threads=self.threads, cores=self.cores, at_once=at_once)
 
 
 def available_cores() -> int:

@@ -16,6 +16,8 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from graders.i18n import _
+
 #: The most the grader reads from one worker's pipe: a handed-over model's weights are
 #: most of it (verification.MAX_PARAMS float32 weights are 534 MB in base64).
 MAX_BYTES = 640 * 2**20
@@ -55,15 +57,17 @@ def receive(
             return messages, None
         total += len(line)
         if total > MAX_BYTES:
-            return messages, f"more than {MAX_BYTES // 2**20} MiB was sent to the grader"
+            return messages, _("more than {size} MiB was sent to the grader").format(
+                size=MAX_BYTES // 2**20
+            )
         if not line.startswith(prefix) or not line.endswith(b"\n"):
-            return messages, "a message without the grader's token reached the grader"
+            return messages, _("a message without the grader's token reached the grader")
         try:
             message = json.loads(line[len(prefix):])
         except ValueError:
-            return messages, "a malformed message reached the grader"
+            return messages, _("a malformed message reached the grader")
         if not isinstance(message, dict):
-            return messages, "a malformed message reached the grader"
+            return messages, _("a malformed message reached the grader")
         messages.append(message)
         if arrivals is not None:
             arrivals.append(time.monotonic())

@@ -17,6 +17,8 @@ from typing import Any
 from urllib.parse import quote
 
 from graders.grading.htmlpage import page, table
+from graders.grading.result import status_word
+from graders.i18n import _, ngettext
 
 UNIDENTIFIED = "unidentified"
 
@@ -76,8 +78,8 @@ def histogram_svg(scores: list[float], max_score: int, salt: str = "histogram") 
     top = max(max_score, 1)
     axes.hist(scores, bins=10, range=(0, top), color="#4c72b0", edgecolor="white")
     axes.set_xlim(0, top)
-    axes.set_xlabel(f"score (of {max_score})")
-    axes.set_ylabel("submissions")
+    axes.set_xlabel(_("score (of {max_score})").format(max_score=max_score))
+    axes.set_ylabel(_("submissions"))
     axes.yaxis.get_major_locator().set_params(integer=True)
     return _svg(figure, salt)
 
@@ -88,17 +90,22 @@ def pass_rate_svg(tests: list[TestSummary], salt: str = "pass-rates") -> str:
 
     figure = Figure(figsize=(6, 0.3 * len(tests) + 0.8))
     axes = figure.subplots()
-    labels = [f"test {n}" for n in range(1, len(tests) + 1)]
+    labels = [_("test {number}").format(number=n) for n in range(1, len(tests) + 1)]
     rates = [100 * t.passed / t.taken if t.taken else 0 for t in tests]
     axes.barh(labels, rates, color="#55a868")
     axes.invert_yaxis()
     axes.set_xlim(0, 100)
-    axes.set_xlabel("passed (% of submissions)")
+    axes.set_xlabel(_("passed (% of submissions)"))
     return _svg(figure, salt)
 
 
+def _heading(level: int, text: str) -> str:
+    """An HTML heading of text (plain, escaped here)."""
+    return f"<h{level}>{escape(text)}</h{level}>"
+
+
 def _submissions(count: int) -> str:
-    return f"{count} submission{'' if count == 1 else 's'}"
+    return ngettext("{count} submission", "{count} submissions", count).format(count=count)
 
 
 def _link(record: dict[str, Any]) -> str:
@@ -111,12 +118,12 @@ def _submission_rows(records: list[dict[str, Any]]) -> str:
     for record in sorted(records, key=lambda r: str(r["notebook"])):
         rows.append([
             _link(record),
-            escape(str(record["status"])),
+            escape(status_word(str(record["status"]))),
             f"{escape(str(record['score']))} / {escape(str(record['max_score']))}",
             escape(str(record.get("message") or "")),
         ])
         classes.append("error" if record["status"] != "graded" else "")
-    return table(["notebook", "status", "score", "message"], rows, classes)
+    return table([_("notebook"), _("status"), _("score"), _("message")], rows, classes)
 
 
 def _test_rows(tests: list[TestSummary]) -> str:
@@ -126,7 +133,8 @@ def _test_rows(tests: list[TestSummary]) -> str:
         failure = ""
         if test.failures:  # the most frequent; of equally frequent ones, the first in order
             text, count = min(test.failures.items(), key=lambda item: (-item[1], item[0]))
-            failure = f"{escape(text)} <b>({count} of {test.taken})</b>"
+            of = _("({count} of {taken})").format(count=count, taken=test.taken)
+            failure = f"{escape(text)} <b>{escape(of)}</b>"
         rows.append([
             str(n),
             escape(test.name),
@@ -135,7 +143,8 @@ def _test_rows(tests: list[TestSummary]) -> str:
             f'<span class="bar"><span style="width: {rate:.0%}"></span></span>',
             failure,
         ])
-    head = ["#", "test", "points", "passed", "most frequent failure feedback (count)"]
+    head = ["#", _("test"), _("points"), _("passed"),
+            _("most frequent failure feedback (count)")]
     return table(head, rows)
 
 
@@ -146,20 +155,25 @@ def _section(assignment: str, title: str, records: list[dict[str, Any]]) -> str:
     tests = summarize_tests(records)
     parts = [
         f'<section id="{escape(assignment)}">',
-        f"<h2>{escape(assignment)}: {escape(title)}</h2>",
-        f'<p class="summary">{_submissions(len(records))}, {graded} graded in full; '
-        f"mean score {statistics.mean(scores):.1f}, median {statistics.median(scores):g} "
-        f"(of {max_score})</p>",
-        "<h3>Scores</h3>",
+        f"<h2>{escape(assignment)}: {escape(str(title))}</h2>",
+        '<p class="summary">' + escape(
+            _("{submissions}, {graded} graded in full; mean score {mean:.1f}, median "
+              "{median:g} (of {max_score})").format(
+                submissions=_submissions(len(records)), graded=graded,
+                mean=statistics.mean(scores), median=statistics.median(scores),
+                max_score=max_score,
+            )
+        ) + "</p>",
+        _heading(3, _("Scores")),
         f"<figure>{histogram_svg(scores, max_score, assignment + '-scores')}</figure>",
     ]
     if tests:
         parts += [
-            "<h3>Tests</h3>",
+            _heading(3, _("Tests")),
             f"<figure>{pass_rate_svg(tests, assignment + '-tests')}</figure>",
             _test_rows(tests),
         ]
-    parts += ["<h3>Submissions</h3>", _submission_rows(records), "</section>"]
+    parts += [_heading(3, _("Submissions")), _submission_rows(records), "</section>"]
     return "\n".join(parts)
 
 
@@ -172,21 +186,25 @@ def render_class_report(records: list[dict[str, Any]]) -> str:
         groups.setdefault(record.get("assignment") or UNIDENTIFIED, []).append(record)
     order = {name: n for n, name in enumerate(ASSIGNMENTS)}
     names = sorted(groups, key=lambda a: (order.get(a, len(order)), a))
-    parts = [
-        "<h1>Class report</h1>",
-        f'<p class="summary">{_submissions(len(records))}; the gradebook in '
-        '<a href="gradebook.csv">gradebook.csv</a>.</p>',
-    ]
+    link = '<a href="gradebook.csv">gradebook.csv</a>'
+    summary = escape(_("{submissions}; the gradebook in {file}.")).format(
+        submissions=escape(_submissions(len(records))), file=link
+    )
+    parts = [_heading(1, _("Class report")), f'<p class="summary">{summary}</p>']
     if len(names) > 1:
+        # TRANSLATORS: the class report's entry for the submissions of no known assignment
+        unidentified = _("unidentified")
         items = "".join(
-            f'<li><a href="#{escape(n)}">{escape(n)}</a> ({len(groups[n])})</li>' for n in names
+            f'<li><a href="#{escape(n)}">{escape(unidentified if n == UNIDENTIFIED else n)}</a>'
+            f" ({len(groups[n])})</li>"
+            for n in names
         )
         parts.append(f"<ul>{items}</ul>")
     for name in names:
         if name == UNIDENTIFIED:
             parts += [
                 f'<section id="{UNIDENTIFIED}">',
-                "<h2>Submissions of no known assignment</h2>",
+                _heading(2, _("Submissions of no known assignment")),
                 _submission_rows(groups[name]),
                 "</section>",
             ]
@@ -194,5 +212,5 @@ def render_class_report(records: list[dict[str, Any]]) -> str:
             spec = ASSIGNMENTS.get(name)
             parts.append(_section(name, spec.title if spec else "", groups[name]))
     if not records:
-        parts.append("<p>No submissions.</p>")
-    return page("Class report", "\n".join(parts))
+        parts.append("<p>" + escape(_("No submissions.")) + "</p>")
+    return page(_("Class report"), "\n".join(parts))

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from html import escape
 
+from graders.i18n import LANGUAGES, language
+
 _STYLE = """
 body { font-family: system-ui, sans-serif; margin: 2em auto; max-width: 72em; color: #222;
        padding: 0 1em; line-height: 1.4; }
@@ -23,9 +25,11 @@ blockquote { border-left: 4px solid #c62828; margin: 0.5em 0; padding: 0.2em 0.8
 
 
 def page(title: str, body: str) -> str:
-    """A whole HTML document: title (plain text, escaped here) around body (HTML)."""
+    """A whole HTML document: title (plain text, escaped here) around body (HTML), in the
+    current language (its lang attribute)."""
+    lang = language() if language() in LANGUAGES else "en"
     return (
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+        f"<!DOCTYPE html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n"
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         # Nothing may load: no scripts, styles, fonts or images from anywhere.
         "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "

@@ -33,7 +33,7 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
-from graders.i18n import language
+from graders.i18n import _, language
 
 CLONE_NEWNS, CLONE_NEWNET, CLONE_NEWUSER = 0x00020000, 0x40000000, 0x10000000
 MS_RDONLY, MS_NOSUID, MS_NODEV, MS_REMOUNT = 1, 2, 4, 32
@@ -68,7 +68,9 @@ class ConfinementError(Exception):
 def _call(name: str, *args: Any) -> None:
     if getattr(_libc, name)(*args) != 0:
         errno = ctypes.get_errno()
-        raise ConfinementError(f"{name} failed: {os.strerror(errno)}")
+        raise ConfinementError(
+            _("{call} failed: {reason}").format(call=name, reason=os.strerror(errno))
+        )
 
 
 def _mount(source: str | None, target: str, fstype: str | None, flags: int, data: str = "") -> None:
@@ -177,7 +179,7 @@ def _enter_user_namespace(uid: int) -> None:
         os.close(ready_write)
         written = os.waitpid(child, 0)[1] == 0
     if not written:
-        raise ConfinementError("the user namespace's map could not be written")
+        raise ConfinementError(_("the user namespace's map could not be written"))
 
 
 def _user_namespace_then_namespaces(uid: int) -> None:
@@ -316,39 +318,42 @@ def _block_sockets() -> None:
         pass
 
     original = socket.socket.__init__
+    unreachable = _("Network is unreachable (blocked by the grader)")  # before learner code
 
     def refuse(self, family=socket.AF_INET, *args, **kwargs):  # noqa: ANN001
         if family != socket.AF_UNIX:
-            raise Blocked(101, "Network is unreachable (blocked by the grader)")
+            raise Blocked(101, unreachable)
         original(self, family, *args, **kwargs)
 
     socket.socket.__init__ = refuse  # type: ignore[method-assign]
 
 
-_FILES_OWN_VIEW = "read-only file system but tmpfs /tmp, /var/tmp, /dev/shm ({disk} MiB each)"
-_BLOCKED = "blocked in-process (sockets refused; not enforced by the OS)"
-
-
 def _applied(plan: dict[str, Any]) -> dict[str, str]:
-    """What the plan's sandbox gives, in words, for the result."""
-    sandbox, view = plan["sandbox"], _FILES_OWN_VIEW.format(disk=plan["disk_mb"])
+    """What the plan's sandbox gives, in words (in the grader's language), for the result."""
+    sandbox, disk = plan["sandbox"], plan["disk_mb"]
+    own_network = _("network namespace (no interfaces)")
+    blocked = _("blocked in-process (sockets refused; not enforced by the OS)")
+    own_user_killed = _("every process of its user id is killed when it ends")
     if sandbox in (NAMESPACES, USER_NAMESPACE):
-        applied = {"network": "network namespace (no interfaces)",
-                   "files": f"a user id of its own; {view}",
-                   "processes": "every process of its user id is killed when it ends"}
+        applied = {"network": own_network,
+                   "files": _("a user id of its own; read-only file system but tmpfs /tmp, "
+                              "/var/tmp, /dev/shm ({disk} MiB each)").format(disk=disk),
+                   "processes": own_user_killed}
     elif sandbox == BUBBLEWRAP:
-        applied = {"network": "network namespace (no interfaces)",
-                   "files": f"the grader's user in a user namespace (bubblewrap); {view}",
-                   "processes": "a PID namespace of its own: nothing it starts outlives it"}
+        applied = {"network": own_network,
+                   "files": _("the grader's user in a user namespace (bubblewrap); read-only "
+                              "file system but tmpfs /tmp, /var/tmp, /dev/shm ({disk} MiB "
+                              "each)").format(disk=disk),
+                   "processes": _("a PID namespace of its own: nothing it starts outlives it")}
     elif sandbox == USER_ID:
-        applied = {"network": _BLOCKED,
-                   "files": "a user id of its own (it may write where every user may, such "
-                   "as /tmp; no user namespaces here)",
-                   "processes": "every process of its user id is killed when it ends"}
+        applied = {"network": blocked,
+                   "files": _("a user id of its own (it may write where every user may, such "
+                              "as /tmp; no user namespaces here)"),
+                   "processes": own_user_killed}
     else:
-        applied = {"network": _BLOCKED,
-                   "files": "same user as the grader (write access not restricted)",
-                   "processes": "its process group and children are killed when it ends"}
+        applied = {"network": blocked,
+                   "files": _("same user as the grader (write access not restricted)"),
+                   "processes": _("its process group and children are killed when it ends")}
     return {"sandbox": sandbox, **applied}
 
 
@@ -382,10 +387,9 @@ def confine(plan: dict[str, Any]) -> dict[str, str]:
     if sandbox != BUBBLEWRAP and os.getppid() != plan["parent"]:
         os._exit(1)  # the grader is already gone
     applied = _applied(plan)
-    applied["memory"] = (
-        f"{plan['memory_mb']} MiB: RLIMIT_DATA in the process, resident memory watched by "
-        "the grader"
-    )
+    applied["memory"] = _(
+        "{memory} MiB: RLIMIT_DATA in the process, resident memory watched by the grader"
+    ).format(memory=plan["memory_mb"])
     applied["cpu"] = plan["cpu"]["describe"]
     return applied
 

@@ -6,6 +6,9 @@ import sys
 import time
 from typing import Any, TextIO
 
+from graders.grading.result import status_word
+from graders.i18n import _
+
 
 class Progress:
     """Reports each finished submission; call close() at the end."""
@@ -18,9 +21,10 @@ class Progress:
             from tqdm import tqdm
 
             self.bar = tqdm(total=total, initial=skipped, unit="nb", file=stream,
-                            desc="grading", dynamic_ncols=True)
+                            desc=_("grading"), dynamic_ncols=True)
         elif skipped:
-            print(f"[{skipped}/{total}] already graded, skipped (--resume)", file=stream)
+            print(_("[{skipped}/{total}] already graded, skipped (--resume)").format(
+                skipped=skipped, total=total), file=stream)
 
     def update(self, record: dict[str, Any]) -> None:
         """Count one finished submission."""
@@ -32,7 +36,8 @@ class Progress:
             return
         print(
             f"[{self.done}/{self.total}] {record['notebook']}: {record['score']}/"
-            f"{record['max_score']} {record['status']} ({record['duration_s']:.1f} s)",
+            f"{record['max_score']} {status_word(record['status'])} "
+            f"({record['duration_s']:.1f} s)",
             file=self.stream,
             flush=True,
         )
@@ -42,5 +47,6 @@ class Progress:
         if self.bar is not None:
             self.bar.close()
         elapsed = time.monotonic() - self.started
-        print(f"graded {self.done}/{self.total} ({self.errors} with errors) in {elapsed:.0f} s",
-              file=self.stream, flush=True)
+        print(_("graded {done}/{total} ({errors} with errors) in {seconds:.0f} s").format(
+            done=self.done, total=self.total, errors=self.errors, seconds=elapsed
+        ), file=self.stream, flush=True)

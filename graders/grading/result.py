@@ -6,9 +6,21 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from graders.checks.run import TestResult
+from graders.i18n import N_, translate
 
 GRADED = "graded"
 ERROR = "error"
+#: The statuses (data in the JSON) as a person reads them.
+STATUS_WORDS = {
+    # TRANSLATORS: a result's status, as shown in reports
+    GRADED: N_("graded"),
+    ERROR: N_("error"),
+}
+
+
+def status_word(status: str) -> str:
+    """A result's status in the current language (the JSON keeps the English value)."""
+    return translate(STATUS_WORDS[status]) if status in STATUS_WORDS else status
 
 
 @dataclass

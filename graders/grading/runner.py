@@ -19,16 +19,19 @@ from graders.grading import isolation, supervise, verify
 from graders.grading.budget import cpu_budget
 from graders.grading.result import ERROR, GRADED, GradeResult
 from graders.grading.submission import Submission, SubmissionError, load_submission
+from graders.i18n import N_, _, translate
 
 #: Memory a submission may use (MiB), unless --memory says otherwise.
 DEFAULT_MEMORY_MB = 4096
 #: Size of each writable tmpfs and of any one file the submission writes (MiB).
 DISK_MB = 512
+#: What each signal the worker may die of means, in words ({disk}: DISK_MB).
 _SIGNALS = {
-    signal.SIGSEGV: "a segmentation fault",
-    signal.SIGABRT: "an abort",
-    signal.SIGXCPU: "its CPU time running out",
-    signal.SIGXFSZ: f"writing a file larger than {DISK_MB} MiB",
+    # TRANSLATORS: why the notebook's process was killed by a signal
+    signal.SIGSEGV: N_("a segmentation fault"),
+    signal.SIGABRT: N_("an abort"),
+    signal.SIGXCPU: N_("its CPU time running out"),
+    signal.SIGXFSZ: N_("writing a file larger than {disk} MiB"),
 }
 
 
@@ -86,7 +89,7 @@ def _unreadable(path: Path, error: SubmissionError, duration_s: float) -> GradeR
         status=ERROR,
         tests=tests,
         max_score=assignment.max_score if assignment else 0,
-        message=f"Cannot grade {path.name}: {reason}",
+        message=_("Cannot grade {name}: {reason}").format(name=path.name, reason=reason),
         duration_s=duration_s,
     )
 
@@ -200,7 +203,9 @@ def _add_measurements(
         if isinstance(data, dict) and name in measured:
             data["measured"] = measured[name]
         elif isinstance(data, dict) and problem:
-            data["measured"] = {"error": f"the grader's verifier failed ({problem})"}
+            data["measured"] = {
+                "error": _("the grader's verifier failed ({problem})").format(problem=problem)
+            }
 
 
 def _defined_elsewhere(submission: Submission) -> dict[str, str]:
@@ -259,15 +264,13 @@ def _report(outcome: supervise.Outcome) -> dict[str, Any]:
         elif kind == "refused":
             failure = str(message.get("message"))
         elif kind == "tampered":
-            what = ", ".join(map(str, message.get("what", [])))
-            failure = (
-                f"the notebook's code replaced the grader's own code ({what}) while running "
-                f"{message.get('after')}, so grading stopped there"
-            )
+            failure = _tampered(message)
         elif kind == "done":
             finished = True
     if outcome.channel_problem:
-        failure = f"{outcome.channel_problem}, so nothing after it was accepted"
+        failure = _("{problem}, so nothing after it was accepted").format(
+            problem=outcome.channel_problem
+        )
     elif outcome.stopped:
         failure = outcome.stopped
     elif failure is None and not finished:
@@ -275,12 +278,16 @@ def _report(outcome: supervise.Outcome) -> dict[str, Any]:
     report["failure"], report["notes"] = failure, []
     if outcome.output_bytes > 2 * supervise.KEEP:
         report["notes"].append(
-            f"The notebook printed {outcome.output_bytes / 2**20:.1f} MiB of output; the "
-            f"grader kept only its first and last {supervise.KEEP // 1024} KiB."
+            _("The notebook printed {size:.1f} MiB of output; the grader kept only its first "
+              "and last {kept} KiB.").format(
+                size=outcome.output_bytes / 2**20, kept=supervise.KEEP // 1024
+            )
         )
     last = _last_line(outcome.output_tail)
     if failure and last:  # kept out of the message: output may vary from run to run
-        report["notes"].append(f"The last line the notebook's process printed: {last}")
+        report["notes"].append(
+            _("The last line the notebook's process printed: {line}").format(line=last)
+        )
     return report
 
 
@@ -290,18 +297,33 @@ def _last_line(tail: bytes) -> str:
     return lines[-1][:200] if lines else ""
 
 
+def _tampered(message: dict[str, Any]) -> str:
+    """Why grading stopped when the worker found the grader's code replaced."""
+    what = ", ".join(map(str, message.get("what", [])))
+    exercise = message.get("exercise")
+    if exercise is None:
+        return _(
+            "the notebook's code replaced the grader's own code ({what}) while running the "
+            "graded cells, so grading stopped there"
+        ).format(what=what)
+    return _(
+        "the notebook's code replaced the grader's own code ({what}) while running "
+        "`{exercise}`, so grading stopped there"
+    ).format(what=what, exercise=exercise)
+
+
 def _describe_exit(code: int | None) -> str:
-    if code is not None and code < 0:
-        try:
-            sig = signal.Signals(-code)
-            how = f"was killed by {sig.name}" + (
-                f" ({_SIGNALS[sig]})" if sig in _SIGNALS else ""
-            )
-        except ValueError:
-            how = f"was killed by signal {-code}"
-    else:
-        how = f"ended early with exit code {code}"
-    return f"the notebook's process {how}"
+    if code is None or code >= 0:
+        return _("the notebook's process ended early with exit code {code}").format(code=code)
+    try:
+        sig = signal.Signals(-code)
+    except ValueError:
+        return _("the notebook's process was killed by signal {number}").format(number=-code)
+    if sig not in _SIGNALS:
+        return _("the notebook's process was killed by {signal}").format(signal=sig.name)
+    return _("the notebook's process was killed by {signal} ({reason})").format(
+        signal=sig.name, reason=translate(_SIGNALS[sig]).format(disk=DISK_MB)
+    )
 
 
 def _judge(submission: Submission, report: dict[str, Any]) -> GradeResult:
@@ -312,14 +334,13 @@ def _judge(submission: Submission, report: dict[str, Any]) -> GradeResult:
     for exercise in submission.assignment.exercises:
         observation = observations.get(exercise.name)
         if not isinstance(observation, dict):
-            observation = not_graded(failure or "the exercise was not observed")
+            observation = not_graded(failure or _("the exercise was not observed"))
         elif observation.get("status") == MISSING and cell_errors:
             first = cell_errors[0]
-            observation = dict(
-                observation,
-                message=f"{observation.get('message')} A graded cell failed: "
-                f"cell {first.get('cell')}: {first.get('message')}",
+            failed = _("A graded cell failed: cell {cell}: {error}").format(
+                cell=first.get("cell"), error=first.get("message")
             )
+            observation = dict(observation, message=f"{observation.get('message')} {failed}")
         tests += judge_exercise(exercise, observation)
     return GradeResult(
         assignment=submission.assignment.id,
@@ -327,7 +348,7 @@ def _judge(submission: Submission, report: dict[str, Any]) -> GradeResult:
         status=ERROR if failure else GRADED,
         tests=tests,
         max_score=submission.assignment.max_score,
-        message=f"Grading was cut short: {failure}." if failure else None,
+        message=_("Grading was cut short: {reason}.").format(reason=failure) if failure else None,
         notes=[*submission.notes, *report["notes"]],
         isolation=report["isolation"],
     )

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 
 from graders import course
 from graders.checks.core import Assignment
+from graders.i18n import _
 from graders.notebook.cells import GRADE_UP_TO_HERE, is_graded
 from graders.notebook.reading import read_v4
 
@@ -86,7 +87,8 @@ def check_structure(
 ) -> Structure:
     """Decide what to execute for a submission identified as assignment."""
     if expected is not None and assignment.id != expected:
-        return Structure(refused=f"this is a notebook of {assignment.id}, not {expected}")
+        return Structure(refused=_("this is a notebook of {assignment}, not {expected}").format(
+            assignment=assignment.id, expected=expected))
     template = template_cells(assignment)
     if template is None:
         return Structure(cells=_submitted(nb, set()), notes=[])
@@ -95,7 +97,8 @@ def check_structure(
         other = _other_assignment(nb, assignment)
         if other is not None:
             return Structure(
-                refused=f"its cells are those of {other}'s notebook, not {assignment.id}'s"
+                refused=_("its cells are those of {other}'s notebook, not {assignment}'s").format(
+                    other=other, assignment=assignment.id)
             )
     structure = Structure(cells=_submitted(nb, graded_ids))
     _dedupe(structure)
@@ -126,7 +129,8 @@ def _dedupe(structure: Structure) -> None:
     for cid, count in counts.items():
         if count > 1:
             structure.notes.append(
-                f"Graded cell {cid} appears {count} times; only its first copy was graded."
+                _("Graded cell {cell} appears {count} times; only its first copy was graded.")
+                .format(cell=cid, count=count)
             )
 
 
@@ -138,16 +142,20 @@ def _restore(structure: Structure, template: tuple[tuple[str, str, bool], ...]) 
             if read_only and checksum(cell.source) != checksum(source):
                 structure.cells[present[cid]] = GradedCell(cid, source)
                 structure.notes.append(
-                    f"Cell {cid} may not be edited, but it was: it was graded as released."
+                    _("Cell {cell} may not be edited, but it was: it was graded as released.")
+                    .format(cell=cid)
                 )
             continue
         if not read_only:
-            structure.notes.append(f"Graded cell {cid} is missing from the notebook.")
+            structure.notes.append(
+                _("Graded cell {cell} is missing from the notebook.").format(cell=cid)
+            )
             continue
         before = [t[0] for t in template[:position]]
         at = max((present[b] + 1 for b in before if b in present), default=0)
         structure.cells.insert(at, GradedCell(cid, source))
         present = {cell.id: n for n, cell in enumerate(structure.cells)}
         structure.notes.append(
-            f"Cell {cid} may not be deleted, but it was: it was graded as released."
+            _("Cell {cell} may not be deleted, but it was: it was graded as released.")
+            .format(cell=cid)
         )

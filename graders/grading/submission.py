@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from graders.assignments import ASSIGNMENTS, assignment_for_notebook
 from graders.checks.core import Assignment
 from graders.grading.structure import GradedCell, check_structure
+from graders.i18n import _
 from graders.notebook.cells import notebook_info
 from graders.notebook.reading import from_v4
 
@@ -47,25 +48,34 @@ def load_submission(path: Path, expected: str | None = None) -> Submission:
     try:
         raw = path.read_bytes()
     except OSError as error:
-        raise SubmissionError(f"cannot read the file: {error.strerror}", fallback) from error
+        raise SubmissionError(
+            _("cannot read the file: {reason}").format(reason=error.strerror), fallback
+        ) from error
     try:
         data = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise SubmissionError(
-            f"not a notebook: the file is not valid JSON ({error})", fallback
+            _("not a notebook: the file is not valid JSON ({error})").format(error=error),
+            fallback,
         ) from error
     if not isinstance(data, dict) or "cells" not in data or "nbformat" not in data:
-        raise SubmissionError("not a notebook: the JSON has no 'cells' or 'nbformat'", fallback)
+        raise SubmissionError(
+            _("not a notebook: the JSON has no 'cells' or 'nbformat'"), fallback
+        )
     try:
         nb = _notebook(data)
         if not isinstance(nb.cells, list) or not all(isinstance(c, dict) for c in nb.cells):
-            raise ValueError("its cells are not a list of cells")
+            raise ValueError(_("its cells are not a list of cells"))
     except Exception as error:  # nbformat raises several kinds for broken files
-        raise SubmissionError(f"not a readable Jupyter notebook ({error})", fallback) from error
+        raise SubmissionError(
+            _("not a readable Jupyter notebook ({error})").format(error=error), fallback
+        ) from error
     assignment = identify(nb, path.name, fallback)
     structure = check_structure(nb, assignment, expected)
     if structure.refused:
-        raise SubmissionError(f"not gradable: {structure.refused}", fallback or assignment)
+        raise SubmissionError(
+            _("not gradable: {reason}").format(reason=structure.refused), fallback or assignment
+        )
     return Submission(path, assignment, tuple(structure.cells), tuple(structure.notes))
 
 
@@ -93,10 +103,15 @@ def identify(
     known = ", ".join(sorted(ASSIGNMENTS))
     if named:
         raise SubmissionError(
-            f"the notebook names an unknown assignment {named!r} (known: {known})", fallback
+            _("the notebook names an unknown assignment {name} (known: {known})").format(
+                name=repr(named), known=known
+            ),
+            fallback,
         )
     raise SubmissionError(
-        "cannot tell which assignment this is: the notebook's metadata names none and its "
-        f"file name matches no assignment notebook (known assignments: {known})",
+        _("cannot tell which assignment this is: the notebook's metadata names none and its "
+          "file name matches no assignment notebook (known assignments: {known})").format(
+            known=known
+        ),
         fallback,
     )

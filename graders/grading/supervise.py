@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from graders.grading import channel, isolation
+from graders.i18n import _
 
 #: How much of the worker's output is kept: its first and last KEEP bytes.
 KEEP = 32 * 1024
@@ -212,11 +213,15 @@ def run_worker(
     deadline = time.monotonic() + timeout_s
     while process.poll() is None:
         if STOP.is_set():
-            outcome.stopped = "stopped: the batch was interrupted"
+            outcome.stopped = _("stopped: the batch was interrupted")
         elif time.monotonic() > deadline:
-            outcome.stopped = f"stopped after the time limit of {timeout_s:g} s"
+            outcome.stopped = _("stopped after the time limit of {seconds:g} s").format(
+                seconds=timeout_s
+            )
         elif sum(rss for _pid, rss in _processes(uid, process.pid)) > limit_kb:
-            outcome.stopped = f"stopped for using more than {plan['memory_mb']} MiB of memory"
+            outcome.stopped = _("stopped for using more than {memory} MiB of memory").format(
+                memory=plan["memory_mb"]
+            )
         if outcome.stopped:
             break
         time.sleep(POLL_S)

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from graders.grading import channel, isolation, supervise
+from graders.i18n import _
 
 #: Seconds the verifier may take after the worker is done (its start-up runs beside it).
 MEASURE_S = 120
@@ -53,7 +54,8 @@ def main(fd: int) -> int:
     try:
         isolation.confine(plan)
     except (isolation.ConfinementError, OSError) as error:
-        send({"kind": "refused", "message": f"the sandbox could not be set up ({error})"})
+        problem = _("the sandbox could not be set up ({error})").format(error=error)
+        send({"kind": "refused", "message": problem})
         return 1
     data: dict[str, Any] = {}
     broken: dict[str, str] = {}
@@ -85,13 +87,16 @@ def _load(job: dict[str, Any], data: dict[str, Any], broken: dict[str, str]) -> 
     try:
         seed_everything(job["seed"])
     except Exception as error:  # pragma: no cover - TensorFlow failed to start
-        broken.update({name: f"TensorFlow did not start ({error})" for name in measures})
+        why = _("TensorFlow did not start ({error})").format(error=error)
+        broken.update({name: why for name in measures})
         return
     for name, measure in measures.items():
         try:
             data[name] = (measure, measure.data())
         except Exception as error:  # the grader's own data is missing or unreadable
-            broken[name] = f"the grader could not load its data ({type(error).__name__}: {error})"
+            broken[name] = _("the grader could not load its data ({kind}: {error})").format(
+                kind=type(error).__name__, error=error
+            )
 
 
 # ------------------------------------------------------------------ the grader's side
@@ -136,7 +141,7 @@ def finish(
     verifier.thread.join()
     outcome = verifier.outcome
     if outcome is None:
-        return {}, "the grader's verifier did not run"
+        return {}, _("the grader's verifier did not run")
     results: dict[str, dict[str, Any]] = {}
     problem, finished = None, False
     for message in outcome.messages:
@@ -149,7 +154,7 @@ def finish(
             finished = True
     if not finished and problem is None:
         problem = outcome.channel_problem or outcome.stopped or (
-            f"the grader's verifier ended early (exit status {outcome.code})"
+            _("the grader's verifier ended early (exit status {code})").format(code=outcome.code)
         )
     return results, problem
 

@@ -19,6 +19,7 @@ from typing import Any
 
 from graders.checks.run import DEFINED_ELSEWHERE, describe_error, observe_exercise, remember_source
 from graders.grading import channel, isolation, tamper
+from graders.i18n import _
 
 
 def run_cells(
@@ -26,6 +27,8 @@ def run_cells(
 ) -> list[dict[str, str]]:
     """Execute each cell's code in namespace; returns the errors, one per failing cell."""
     errors = []
+    # TRANSLATORS: what raised, in "`the cell` raised NameError: ..."
+    what = _("the cell")  # translated before any learner code runs
     for cell in cells:
         try:
             source, filename = shell.transform_cell(cell["source"]), f"<cell {cell['id']}>"
@@ -33,7 +36,7 @@ def run_cells(
             code = compile(source, filename, "exec")
             exec(code, namespace)
         except BaseException as error:  # learner code may raise anything, SystemExit included
-            errors.append({"cell": cell["id"], "message": describe_error("the cell", error)})
+            errors.append({"cell": cell["id"], "message": describe_error(what, error)})
     return errors
 
 
@@ -62,7 +65,8 @@ def main(fd: int) -> int:
     try:
         applied = isolation.confine(plan)
     except (isolation.ConfinementError, OSError) as error:
-        send({"kind": "refused", "message": f"the sandbox could not be set up ({error})"})
+        problem = _("the sandbox could not be set up ({error})").format(error=error)
+        send({"kind": "refused", "message": problem})
         return 1
     from IPython.core.interactiveshell import InteractiveShell
 
@@ -91,14 +95,14 @@ def main(fd: int) -> int:
     errors = run_cells(job["cells"], namespace, shell)
     changed = changes(taken)
     if changed:
-        send({"kind": "tampered", "after": "the graded cells", "what": changed})
+        send({"kind": "tampered", "exercise": None, "what": changed})
         return 0
     send({"kind": "cells", "errors": errors})
     for exercise in assignment.exercises:
         observation = observe(exercise, namespace, seed)
         changed = changes(taken)
         if changed:
-            send({"kind": "tampered", "after": f"`{exercise.name}`", "what": changed})
+            send({"kind": "tampered", "exercise": exercise.name, "what": changed})
             return 0
         send({"kind": "observation", "exercise": exercise.name, "observation": observation})
     send({"kind": "done"})
