@@ -6,10 +6,11 @@ import argparse
 import shlex
 import sys
 
-from bench import course, overhead, pipeline, report, scaling, threshold
+from bench import course, margins, overhead, pipeline, report, scaling, threshold
 
 BENCHMARKS = {
-    module.NAME: module for module in (overhead, scaling, course, threshold, pipeline)
+    module.NAME: module
+    for module in (overhead, scaling, course, threshold, pipeline, margins)
 }
 
 

@@ -6,7 +6,7 @@ import json
 
 from conftest import ROOT
 
-from bench import course, measure, report
+from bench import course, margins, measure, report
 from bench.__main__ import BENCHMARKS
 
 
@@ -42,7 +42,7 @@ def test_results_render_every_benchmark_and_say_which_are_not_measured(tmp_path,
     for module in BENCHMARKS.values():
         assert f"## {module.TITLE}" in text
         assert f"`nox -s bench -- {module.NAME}`" in text
-    assert "## 6. On a GPU" in text
+    assert "## 7. On a GPU" in text
 
 
 def test_repeats_only_what_takes_under_a_minute():
@@ -55,3 +55,41 @@ def test_repeats_only_what_takes_under_a_minute():
     assert len(measure.repeated(Quick)) == measure.REPEATS
     assert len(measure.repeated(Slow)) == 1
     assert len(measure.repeated(lambda: (Quick(), Slow()))) == 1
+
+
+def _graded(assignment_id, data):
+    """A result as the CLI prints it, the training exercise judged by its real checks."""
+    from graders.assignments import get_assignment
+    from graders.checks.run import judge_exercise
+
+    assignment = get_assignment(assignment_id)
+    exercise = assignment.exercise(margins.TRAINING[assignment_id])
+    tests = [t.to_json() for t in judge_exercise(exercise, {"status": "ok", "data": data})]
+    return {"assignment": assignment_id, "status": "graded", "tests": tests,
+            "score": sum(t["points"] for t in tests), "max_score": assignment.max_score,
+            "isolation": {"cpu": "1 thread for ... (2 cores, 2 submissions at once)"}}
+
+
+def test_margins_read_the_figures_from_the_checks_own_feedback(monkeypatch):
+    monkeypatch.setenv("GRADERS_LANG", "en")
+    observed = {"epochs_run": 3, "epochs_asked": 10, "stopped_early": True,
+                "metrics": {"accuracy": [0.9, 0.97, 0.9851]}}
+    data = {"is_history": True, "epochs_run": 3, "observed": observed, "forged": None,
+            "measured": {"figures": {"accuracy": 0.9846, "examples": 10000}}}
+    row = margins.figures(_graded("C1W2", data))
+    assert (row["epochs"], row["history_last"], row["measured"]) == (3, 0.9851, 0.9846)
+    assert margins.margins("C1W2", row) == {
+        "epochs": 7, "history": 0.0051, "measured": 0.0146, "gap": 0.0095,
+    }
+    trained = {"model": {"is_model": True}, "fits": 1, "epochs": 500, "forged": None,
+               "measured": {"figures": {"prediction": [4.1]}}}
+    row = margins.figures(_graded("C1W1", trained))
+    assert (row["epochs"], row["prediction"]) == (500, 4.1)
+    assert margins.margins("C1W1", row) == {"prediction": 0.15}
+
+
+def test_margins_save_null_for_a_figure_the_feedback_does_not_give(monkeypatch):
+    monkeypatch.setenv("GRADERS_LANG", "en")
+    row = margins.figures(_graded("C1W3", {"is_history": False, "type": "NoneType"}))
+    assert row["score"] == 0 and row["epochs"] is None and row["measured"] is None
+    assert set(margins.margins("C1W3", row).values()) == {None}
