@@ -6,10 +6,10 @@ import argparse
 import shlex
 import sys
 
-from bench import course, overhead, pipeline, report, scaling, threshold
+from bench import course, gap, overhead, pipeline, report, scaling, threshold
 
 BENCHMARKS = {
-    module.NAME: module for module in (overhead, scaling, course, threshold, pipeline)
+    module.NAME: module for module in (overhead, scaling, course, threshold, pipeline, gap)
 }
 
 
