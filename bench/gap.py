@@ -144,7 +144,7 @@ def render(record: dict[str, Any]) -> list[str]:
     ]
     if record.get("conditions"):
         lines += [f"Conditions: {record['conditions']}.", ""]
-    captions = {**CAPTIONS, **record.get("captions", {})}
+    captions = record.get("captions") or CAPTIONS
     for key, caption in captions.items():
         if not record.get(key):
             continue
