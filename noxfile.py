@@ -122,9 +122,10 @@ def notebooks(session: nox.Session) -> None:
 
 @nox.session
 def bench(session: nox.Session) -> None:
-    """Run the benchmarks and write bench/RESULTS.md (about an hour on 2 cores).
+    """Run the benchmarks and write bench/RESULTS.md (about two hours on 2 cores).
 
-    `nox -s bench -- NAME...` runs some of them: overhead, scaling, course, threshold, pipeline.
+    `nox -s bench -- NAME...` runs some of them: overhead, scaling, course, threshold, pipeline,
+    margins, gap.
     """
     _fetch(session, _solutions())
     session.run(PY, "-m", "bench", *session.posargs, env=NOTEBOOK_ENV)

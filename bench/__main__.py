@@ -6,11 +6,11 @@ import argparse
 import shlex
 import sys
 
-from bench import course, margins, overhead, pipeline, report, scaling, threshold
+from bench import course, gap, margins, overhead, pipeline, report, scaling, threshold
 
 BENCHMARKS = {
     module.NAME: module
-    for module in (overhead, scaling, course, threshold, pipeline, margins)
+    for module in (overhead, scaling, course, threshold, pipeline, margins, gap)
 }
 
 

@@ -18,7 +18,7 @@ given with it, and `nox -s bench -- NAME` measures it again.
 """
 
 
-GPU_SECTION = """## 7. On a GPU
+GPU_SECTION = """## 8. On a GPU
 
 Run on a machine with an NVIDIA GPU, the benchmarks save their figures apart
 (`results/<name>-gpu.json`) and the sections above show them after the CPU figures, with the

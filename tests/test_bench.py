@@ -42,7 +42,7 @@ def test_results_render_every_benchmark_and_say_which_are_not_measured(tmp_path,
     for module in BENCHMARKS.values():
         assert f"## {module.TITLE}" in text
         assert f"`nox -s bench -- {module.NAME}`" in text
-    assert "## 7. On a GPU" in text
+    assert "## 8. On a GPU" in text
 
 
 def test_repeats_only_what_takes_under_a_minute():
@@ -93,3 +93,33 @@ def test_margins_save_null_for_a_figure_the_feedback_does_not_give(monkeypatch):
     row = margins.figures(_graded("C1W3", {"is_history": False, "type": "NoneType"}))
     assert row["score"] == 0 and row["epochs"] is None and row["measured"] is None
     assert set(margins.margins("C1W3", row).values()) == {None}
+
+
+def test_the_gap_is_measured_on_the_corpus_variants_that_change_what_is_trained():
+    from bench import gap
+
+    chosen = {name: set(gap.corpus(name)) for name in gap.TRAINING}
+    assert {"dense_1024_trains", "two_hidden_layers", "renamed_parameters_trains"} <= chosen["C1W2"]
+    assert "two_convolutions_trains" in chosen["C1W3"]
+    assert {"small_model_trains", "map_divide"} <= chosen["C1W4"]
+    # a callback trains the reference; a wrong model or dataset is not expected to train
+    assert not {"own_init_threshold", "logits_output", "far_too_big"} & chosen["C1W2"]
+    assert not {"reshape_minus_one", "no_pooling"} & chosen["C1W3"]
+    assert not {"default_image_size", "own_init"} & chosen["C1W4"]
+
+
+def test_the_gap_section_sets_the_largest_gap_beside_the_tolerance():
+    from bench import gap
+
+    def row(assignment, gap_, **extra):
+        return {"assignment": assignment, "seed": 42, "epochs": 3, "history_last": 0.99,
+                "measured": round(0.99 - gap_, 5), "gap": gap_, **extra}
+
+    text = "\n".join(gap.render({
+        "rows": [row("C1W2", 0.001), row("C1W2", -0.003)],
+        "corpus_rows": [row("C1W2", 0.004, variant="dropout"), row("C1W4", 0.025, variant="x")],
+    }))
+    tolerances = gap._tolerances()
+    assert f"| C1W2 | 0.001 | 0.004 | {tolerances['C1W2']} |" in text
+    assert f"| C1W4 | - | 0.025 | {tolerances['C1W4']} |" in text
+    assert "| C1W2 | dropout | 42 | 3 | 0.99 | 0.986 | 0.004 |" in text

@@ -80,8 +80,9 @@ EPOCHS_NEEDED = {42: 5, 0: 5, 1: 5, 2: 5, 3: 5}
 #: that measurement may be. `python -m bench.gap C1W3` measured History minus model of
 #: 0.00095, 0.00138 and 0.00415 for seeds 42, 0 and 1 on all 60,000 images, and on the
 #: 10,000 the verifier measures 0.0028 (seed 42) and 0.0063 (seed 1: the model measures
-#: 0.9896); about 2.4 times the largest.
-TOLERANCE = 0.015
+#: 0.9896); the learner corpus (`--corpus`, seeds 42, 0-3) reached 0.0096
+#: (two_convolutions_trains, seed 1: the model measures 0.9861); about 2 times the largest.
+TOLERANCE = 0.02
 
 
 def prepared(images: Any) -> Any:

@@ -106,9 +106,12 @@ PARAMS_CAP = parameter_cap(REFERENCE)
 #: How far the History's last-epoch accuracy may exceed the trained model's accuracy on the
 #: 80 images as the grader's verifier measures it, and how far below the threshold that
 #: measurement may be. The last batches' updates move the model after the epoch's running
-#: accuracy is counted: `python -m bench.gap C1W4` measured gaps of 0, 0, 0.025 and 0 (two
-#: images of 80) for seeds 42, 0, 1 and 2 (History 1.0 each time); twice the largest.
-TOLERANCE = 0.05
+#: accuracy is counted: `python -m bench.gap C1W4` measured gaps of 0 to 0.025 (two images of
+#: 80) for the reference (seeds 42, 0-4) and up to 0.075 (six images: no_shuffle_with_seed,
+#: seed 1; rescaling_layer_by_map 0.0625) for the learner corpus (`--corpus`, seeds 42, 0-4;
+#: bench/results/gap.json); twice the largest. A History claimed around an untrained model
+#: measures about 0.5, far outside it.
+TOLERANCE = 0.15
 #: The two output/loss pairs that suit 0/1 labels.
 OUTPUTS = {
     (1, "sigmoid"): "binary_crossentropy",
