@@ -114,3 +114,30 @@ def test_the_pseudo_language_marks_what_went_through_the_catalogue():
     assert_translated(f"{OPEN}expected 0.98{CLOSE} (0.5)")
     with pytest.raises(AssertionError, match="bypasses"):
         assert_translated(f"{OPEN}expected{CLOSE} but got 3")
+
+
+def test_a_learner_switches_a_running_notebook_to_spanish_with_env(tmp_path):
+    """What the badge cell tells learners: `%env GRADERS_LANG=es`, then the next test cell."""
+    import nbformat
+    from nbclient import NotebookClient
+    from nbformat.v4 import new_code_cell, new_notebook
+
+    check = 'from graders.selfcheck import check_exercise\ncheck_exercise("C1W1_Quiz")'
+    nb = new_notebook(cells=[
+        new_code_cell("%env GRADERS_LANG=en\n"
+                      + "".join(f"answer_{n} = None\n" for n in range(1, 8)) + check),
+        new_code_cell("%env GRADERS_LANG=es"),
+        new_code_cell(check),
+    ])
+    NotebookClient(nb, timeout=120, kernel_name="python3", resources={
+        "metadata": {"path": str(tmp_path)}}).execute()
+
+    def shown(cell) -> tuple[str, str]:
+        data = [o["data"] for o in cell.outputs if o.get("output_type") == "display_data"]
+        return data[0]["text/plain"], data[0]["text/html"]
+
+    english, spanish = shown(nb.cells[0]), shown(nb.cells[2])
+    assert "Not answered yet" in english[0] and "Not answered yet" in english[1]
+    for form in spanish:
+        assert "Not answered yet" not in form and "Aún sin responder" in form, form
+    nbformat.validate(nb)
