@@ -191,6 +191,7 @@ COLAB_NOTEBOOKS = [
 COLAB_PACKAGES = [
     "tensorflow", "keras", "numpy", "scipy", "matplotlib", "opencv-python-headless", "pillow",
     "pooch", "tqdm", "nbformat", "nbclient", "ipykernel", "ipython", "ipywidgets",
+    "babel",  # reads the Spanish catalogue (graders/i18n.py)
 ]
 COLAB_CONSTRAINTS = ROOT / "tests" / "colab" / "constraints.txt"
 

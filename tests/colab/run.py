@@ -13,7 +13,8 @@ Run with that environment's Python (3.13, Colab's package versions). Per run:
 
 Each notebook runs top to bottom with errors not allowed; then the checks below: no
 TensorFlow log lines on stderr, the test cells' verdicts, the setup cell's re-run
-(pull, one sys.path entry) and its message when the clone fails.
+(pull, one sys.path entry), a test cell in Spanish after ``%env GRADERS_LANG=es`` (the
+catalogue read with Colab's own Babel) and the setup cell's message when the clone fails.
 Usage: python tests/colab/run.py ROOT CLONE_URL NOTEBOOK...
 """
 
@@ -58,6 +59,7 @@ def main(argv: list[str]) -> int:
             print(f"{'FAIL' if problems else 'ok  '} {path} ({took:.0f} s)", flush=True)
             failures += [f"{path}: {problem}" for problem in problems]
         failures += check_rerun(root / notebooks[0], env)
+        failures += check_spanish(root / notebooks[0], env)
         failures += check_clone_failure(root / notebooks[0], env, public_url, Path(tmp) / "none")
     for failure in failures:
         print(f"  {failure}")
@@ -190,6 +192,23 @@ def check_rerun(path: Path, env: dict[str, str]) -> list[str]:
     if shown.strip():
         problems.append(f"the setup cell printed {shown!r}")
     return problems
+
+
+def check_spanish(path: Path, env: dict[str, str]) -> list[str]:
+    """After `%env GRADERS_LANG=es` (what every notebook's first cell tells a learner), a
+    test cell answers in Spanish, in text and in HTML."""
+    check = 'from graders.selfcheck import check_exercise\ncheck_exercise("C1W1")'
+    nb = setup_only(path, "%env GRADERS_LANG=es", check)
+    try:
+        execute(nb, env)
+    except CellExecutionError as error:
+        return [f"a test cell in Spanish raised: {str(error)[-1500:]}"]
+    shown = [o.data for o in nb.cells[2].outputs if o.output_type == "display_data"]
+    spanish = "no está definido"
+    if not shown or not all(spanish in shown[0].get(kind, "") for kind in ("text/plain",
+                                                                            "text/html")):
+        return [f"a test cell after %env GRADERS_LANG=es showed {nb.cells[2].outputs!r}"]
+    return []
 
 
 def check_clone_failure(
