@@ -65,6 +65,7 @@ from graders.checks.models import (
     expect_model,
     expect_params_at_most,
     expect_shapes,
+    not_compiled,
     parameter_cap,
 )
 from graders.checks.training import early_stopping_checks, observe_training_call
@@ -280,12 +281,9 @@ def _params(obs: dict[str, Any]) -> Verdict:
 
 def _output_and_loss(obs: dict[str, Any]) -> Verdict:
     model = obs["model"]
-    if not model.get("is_model"):
-        return expect_model(model)
-    if not model.get("compiled"):
-        return fail(
-            _("compiled"), _("a compiled model (call model.compile)"), _("a model never compiled")
-        )
+    problem = not_compiled(model)
+    if problem is not None:
+        return problem
     want = _(
         "Dense(1, sigmoid) with binary_crossentropy, "
         "or Dense(2, softmax) with sparse_categorical_crossentropy"

@@ -313,6 +313,17 @@ def expect_hidden_dense(described: dict[str, Any]) -> Verdict:
     return ok()
 
 
+def not_compiled(described: dict[str, Any]) -> Verdict | None:
+    """The failing verdict for something that is not a compiled model, else None."""
+    if not described.get("is_model"):
+        return expect_model(described)
+    if not described.get("compiled"):
+        return fail(
+            _("compiled"), _("a compiled model (call model.compile)"), _("a model never compiled")
+        )
+    return None
+
+
 def expect_compiled(
     described: dict[str, Any],
     optimizer: str | None,
@@ -321,12 +332,9 @@ def expect_compiled(
 ) -> Verdict:
     """Pass when the model was compiled with the optimizer class (any casing; None: any
     optimizer), one of losses and metrics logged under the given names."""
-    if not described.get("is_model"):
-        return expect_model(described)
-    if not described.get("compiled"):
-        return fail(
-            _("compiled"), _("a compiled model (call model.compile)"), _("a model never compiled")
-        )
+    problem = not_compiled(described)
+    if problem is not None:
+        return problem
     got_optimizer = described["optimizer"]["class"]
     if optimizer is not None and got_optimizer.lower() != optimizer.lower():
         return fail(_("optimizer"), optimizer, got_optimizer)
