@@ -91,8 +91,9 @@ def _nbval(session: nox.Session, paths: list[Path]) -> None:
 
 @nox.session
 def lint(session: nox.Session) -> None:
-    """Ruff over the package, tests, tooling and notebooks."""
+    """Ruff over the package, tests, tooling and notebooks; mypy over graders/."""
     session.run(PY, "-m", "ruff", "check", ".")
+    session.run(PY, "-m", "mypy")
 
 
 #: What the tests session leaves out: the browser tests run in their own session (`browser`).

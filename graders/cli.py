@@ -96,7 +96,7 @@ def _grade(args: argparse.Namespace) -> int:
 
     paths = _notebook_paths(args.paths)
     problem = paths if isinstance(paths, str) else _grade_usage(args)
-    if problem:
+    if problem or isinstance(paths, str):
         print(_("graders grade: {problem}").format(problem=problem), file=sys.stderr)
         return USAGE_ERROR
     limits = Limits(args.timeout, args.memory or DEFAULT_MEMORY_MB)

@@ -99,7 +99,7 @@ def observe_reshape(namespace: Mapping[str, Any]) -> dict[str, Any]:
     from graders.checks.run import describe_error
 
     reshape = namespace["reshape_and_normalize"]
-    runs = []
+    runs: list[dict[str, Any]] = []
     for split in ("train", "test"):
         images, _labels = load_mnist(split)
         try:
@@ -121,7 +121,8 @@ def observe_reshape(namespace: Mapping[str, Any]) -> dict[str, Any]:
 def _describe_reshaped(images: Any, result: Any) -> dict[str, Any]:
     import numpy as np
 
-    described = {"images": describe_array(result), "count": int(images.shape[0])}
+    described: dict[str, Any] = {"images": describe_array(result),
+                                 "count": int(images.shape[0])}
     if described["images"].get("max") is not None:
         array = np.asarray(result, dtype=np.float64)
         # The images it kept (a wrong count is the shape check's business), divided by 255.

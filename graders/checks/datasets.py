@@ -193,9 +193,9 @@ def expect_images(
     if not verdict.passed:
         return verdict
     image = described["element_spec"][0]
-    want = [None, *shape]
-    if image["shape"] != want:
-        return fail(_("image batch shape"), tuple(want), tuple(image["shape"] or ()))
+    batch_shape = (None, *shape)
+    if tuple(image["shape"] or ()) != batch_shape:
+        return fail(_("image batch shape"), batch_shape, tuple(image["shape"] or ()))
     if described.get("max") is None:
         return fail(
             _("pixel values"), _("between {low:g} and {high:g}").format(low=low, high=high),

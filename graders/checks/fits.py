@@ -150,9 +150,8 @@ def history_differences(history: Any, record: Fit) -> str | None:
         return _("it lists {listed} epochs, the fit ran {ran}").format(
             listed=len(epochs), ran=len(record.epoch_logs))
     for name, recorded in record.describe()["metrics"].items():
-        claimed = values.get(name)
         try:
-            claimed = [float(v) for v in claimed]
+            claimed = [float(v) for v in values.get(name)]  # type: ignore[union-attr]
         except TypeError:
             return _("'{name}' is missing from it").format(name=name)
         if len(claimed) != len(recorded):

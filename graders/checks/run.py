@@ -300,8 +300,8 @@ def _is_none(node: Any, frame: Any) -> bool:
 
 def _hint(error: BaseException, message: str, frames: list) -> str:
     """A sentence on what to do, for the errors whose cause is known; "" otherwise."""
-    if isinstance(error, NameError) and getattr(error, "name", None):
-        missing = error.name
+    missing = getattr(error, "name", None) if isinstance(error, NameError) else None
+    if missing:
         cell = DEFINED_ELSEWHERE.get(missing)
         if cell:
             return " " + _(

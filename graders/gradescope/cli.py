@@ -55,7 +55,7 @@ def _gradescope_build(args: argparse.Namespace) -> int:
         problem = _("--memory must be at least 64 (MiB)")
     elif args.out.suffix != ".zip":
         problem = _("the autograder is a .zip file, not {name}").format(name=args.out.name)
-    if problem:
+    if problem or spec is None:
         print(_("graders gradescope build: {problem}").format(problem=problem), file=sys.stderr)
         return USAGE_ERROR
     settings = Settings(

@@ -72,6 +72,7 @@ def _svg(figure: Any, salt: str) -> str:
 def histogram_svg(scores: list[float], max_score: int, salt: str = "histogram") -> str:
     """A histogram of scores from 0 to max_score (ten bins), as inline SVG."""
     from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
 
     figure = Figure(figsize=(6, 2.6))
     axes = figure.subplots()
@@ -80,7 +81,7 @@ def histogram_svg(scores: list[float], max_score: int, salt: str = "histogram") 
     axes.set_xlim(0, top)
     axes.set_xlabel(_("score (of {max_score})").format(max_score=max_score))
     axes.set_ylabel(_("submissions"))
-    axes.yaxis.get_major_locator().set_params(integer=True)
+    axes.yaxis.set_major_locator(MaxNLocator(integer=True))
     return _svg(figure, salt)
 
 
