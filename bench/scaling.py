@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
@@ -59,13 +60,65 @@ def _grade(folder: Path, out: Path, *options: str) -> tuple[Any, list]:
     return timed, sorted((Path(r["notebook"]).name, r["score"]) for r in rows)
 
 
+def graded_s(out: Path) -> float:
+    """The seconds spent grading each submission (its result's duration_s), added up."""
+    return round(sum(json.loads(path.read_text())["duration_s"]
+                     for path in (out / "results").glob("*.json")), 1)
+
+
+def machine_cpu_s() -> float:
+    """CPU seconds every process on the machine has used so far (/proc/stat's busy time):
+    the Dask workers are not this process's children, so getrusage does not see them."""
+    fields = [int(v) for v in Path("/proc/stat").read_text().split("\n")[0].split()[1:8]]
+    user, nice, system, _idle, _iowait, irq, softirq = fields
+    return (user + nice + system + irq + softirq) / os.sysconf("SC_CLK_TCK")
+
+
+def task_stream_summary(stream: list[dict[str, Any]], started: float) -> dict[str, Any]:
+    """Per Dask worker: its tasks, the seconds they computed, when its first began and its
+    last ended (seconds after started); and how long one worker sat idle at the end."""
+    workers: dict[str, dict[str, Any]] = {}
+    for task in stream:
+        spans = [(s["start"], s["stop"]) for s in task.get("startstops", ())
+                 if s.get("action") == "compute"]
+        if not spans:
+            continue
+        row = workers.setdefault(str(task.get("worker")),
+                                 {"tasks": 0, "busy_s": 0.0, "first_s": None, "last_s": 0.0})
+        row["tasks"] += 1
+        row["busy_s"] += sum(stop - start for start, stop in spans)
+        first = min(start for start, _ in spans) - started
+        row["first_s"] = first if row["first_s"] is None else min(row["first_s"], first)
+        row["last_s"] = max(row["last_s"], max(stop for _, stop in spans) - started)
+    rows = [{key: round(value, 1) if isinstance(value, float) else value
+             for key, value in row.items()} for row in workers.values()]
+    rows.sort(key=lambda row: -row["busy_s"])
+    lasts = [row["last_s"] for row in rows]
+    return {"workers": rows, "tail_idle_s": round(max(lasts) - min(lasts), 1) if lasts else 0.0}
+
+
+def _grade_on_dask(folder: Path, out: Path, scheduler: str) -> tuple[Any, list, dict[str, Any]]:
+    """Grade on the cluster; also what the scheduler saw of each task, and the CPU seconds
+    of every process on the machine while it ran."""
+    from distributed import Client
+
+    with Client(scheduler) as client:
+        client.get_task_stream()  # installs the scheduler's task stream: tasks from now on
+        started, cpu_before = time.time(), machine_cpu_s()
+        timed, scores = _grade(folder, out, "--scheduler", scheduler)
+        cpu_s = machine_cpu_s() - cpu_before
+        stream = client.get_task_stream(start=started)
+    seen = task_stream_summary(list(stream), started)
+    return timed, scores, {"cores_busy": round(cpu_s / timed.wall_s, 2), **seen}
+
+
 def measure_mix(mix: str, folder: Path, scheduler: str) -> dict[str, Any]:
     """Grade the mix with 1 worker, 2 workers and the Dask cluster; check they agree."""
     submissions = folder / mix
     count = write_mix(mix, submissions)
     one, scores = _grade(submissions, folder / f"{mix}-1", "--workers", "1")
     two, scores_two = _grade(submissions, folder / f"{mix}-2", "--workers", "2")
-    dask, scores_dask = _grade(submissions, folder / f"{mix}-dask", "--scheduler", scheduler)
+    dask, scores_dask, seen = _grade_on_dask(submissions, folder / f"{mix}-dask", scheduler)
     if not scores == scores_two == scores_dask:
         raise RuntimeError(f"{mix}: scores differ: {scores}, {scores_two}, {scores_dask}")
 
@@ -77,10 +130,13 @@ def measure_mix(mix: str, folder: Path, scheduler: str) -> dict[str, Any]:
         "submissions": count,
         "scores": [score for _, score in scores],
         "one_worker": {"wall_s": round(one.wall_s, 1), "per_min": per_minute(one),
-                       "cores_busy": round(one.cpu_s / one.wall_s, 2)},
+                       "cores_busy": round(one.cpu_s / one.wall_s, 2),
+                       "graded_s": graded_s(folder / f"{mix}-1")},
         "two_workers": {"wall_s": round(two.wall_s, 1), "per_min": per_minute(two),
-                        "cores_busy": round(two.cpu_s / two.wall_s, 2)},
-        "dask": {"wall_s": round(dask.wall_s, 1), "per_min": per_minute(dask)},
+                        "cores_busy": round(two.cpu_s / two.wall_s, 2),
+                        "graded_s": graded_s(folder / f"{mix}-2")},
+        "dask": {"wall_s": round(dask.wall_s, 1), "per_min": per_minute(dask),
+                 "graded_s": graded_s(folder / f"{mix}-dask"), **seen},
         "speedup_two": ratio(one.wall_s, two.wall_s),
         "speedup_dask": ratio(one.wall_s, dask.wall_s),
     }
@@ -140,7 +196,26 @@ def render(record: dict[str, Any]) -> list[str]:
             f"- {row['mix']}: {row['speedup_two']:.2f}x with 2 workers; the cores were busy "
             f"{one:.2f} of {record['machine']['cores']} with one worker and {two:.2f} with two."
         )
+    lines += [line for row in record["rows"] if (line := _dask_line(row))]
     return lines
+
+
+def _dask_line(row: dict[str, Any]) -> str | None:
+    """What the scheduler saw of a mix's Dask run (runs from before 2026-12-02 lack it)."""
+    dask, two = row["dask"], row["two_workers"]
+    if "workers" not in dask:
+        return None
+    workers = "; ".join(
+        f"{w['tasks']} tasks computing {w['busy_s']:.1f} s (first began at {w['first_s']:.1f} s,"
+        f" last ended at {w['last_s']:.1f} s)" for w in dask["workers"]
+    )
+    return (
+        f"- {row['mix']} on Dask ({dask['wall_s']:.1f} s against {two['wall_s']:.1f} s for two "
+        f"local workers): grading the submissions took {dask['graded_s']:.1f} s in all "
+        f"(two local workers: {two['graded_s']:.1f} s; one: {row['one_worker']['graded_s']:.1f}"
+        f" s); machine-wide, {dask['cores_busy']:.2f} cores busy. Its workers: {workers}; "
+        f"one sat idle {dask['tail_idle_s']:.1f} s at the end."
+    )
 
 
 FINDINGS = """

@@ -6,7 +6,7 @@ import json
 
 from conftest import ROOT
 
-from bench import course, margins, measure, report
+from bench import course, margins, measure, report, scaling
 from bench.__main__ import BENCHMARKS
 
 
@@ -123,3 +123,36 @@ def test_the_gap_section_sets_the_largest_gap_beside_the_tolerance():
     assert f"| C1W2 | 0.001 | 0.004 | {tolerances['C1W2']} |" in text
     assert f"| C1W4 | - | 0.025 | {tolerances['C1W4']} |" in text
     assert "| C1W2 | dropout | 42 | 3 | 0.99 | 0.986 | 0.004 |" in text
+
+
+def test_dask_task_stream_is_summed_per_worker():
+    started = 100.0
+    stream = [
+        {"worker": "tcp://a", "startstops": [{"action": "compute", "start": 101.0, "stop": 121.0}]},
+        {"worker": "tcp://b", "startstops": [{"action": "transfer", "start": 101.0, "stop": 102.0},
+                                             {"action": "compute", "start": 102.0, "stop": 105.5}]},
+        {"worker": "tcp://a", "startstops": [{"action": "compute", "start": 121.0, "stop": 130.0}]},
+        {"worker": "tcp://b", "startstops": []},  # never computed: not counted
+    ]
+    assert scaling.task_stream_summary(stream, started) == {
+        "workers": [
+            {"tasks": 2, "busy_s": 29.0, "first_s": 1.0, "last_s": 30.0},
+            {"tasks": 1, "busy_s": 3.5, "first_s": 2.0, "last_s": 5.5},
+        ],
+        "tail_idle_s": 24.5,
+    }
+
+
+def test_dask_line_says_what_the_scheduler_saw_and_skips_older_runs():
+    row = {
+        "mix": "W2",
+        "one_worker": {"wall_s": 176.8, "graded_s": 170.0},
+        "two_workers": {"wall_s": 95.7, "graded_s": 180.2},
+        "dask": {"wall_s": 109.1, "graded_s": 181.0, "cores_busy": 1.7, "tail_idle_s": 12.5,
+                 "workers": [{"tasks": 5, "busy_s": 95.0, "first_s": 3.0, "last_s": 105.0}]},
+    }
+    line = scaling._dask_line(row)
+    assert "181.0 s in all (two local workers: 180.2 s; one: 170.0 s)" in line
+    assert "5 tasks computing 95.0 s" in line and "idle 12.5 s at the end" in line
+    del row["dask"]["workers"]
+    assert scaling._dask_line(row) is None
