@@ -193,9 +193,9 @@ def expect_images(
     if not verdict.passed:
         return verdict
     image = described["element_spec"][0]
-    batch_shape = (None, *shape)
-    if tuple(image["shape"] or ()) != batch_shape:
-        return fail(_("image batch shape"), batch_shape, tuple(image["shape"] or ()))
+    batch_shape, got_shape = (None, *shape), tuple(image["shape"] or ())
+    if got_shape != batch_shape:
+        return fail(_("image batch shape"), batch_shape, got_shape)
     if described.get("max") is None:
         return fail(
             _("pixel values"), _("between {low:g} and {high:g}").format(low=low, high=high),
