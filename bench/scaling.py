@@ -54,22 +54,20 @@ def write_mix(mix: str, folder: Path) -> int:
     return count
 
 
-def _grade(folder: Path, out: Path, *options: str) -> tuple[Any, list]:
+def _grade(folder: Path, out: Path, *options: str) -> tuple[Any, list, float]:
+    """The timed batch, its (notebook, score) pairs and the seconds spent grading each
+    submission (its result's duration_s), added up."""
     timed = run_timed([PY, "-m", "graders", "grade", str(folder), "--out", str(out), *options])
     rows = json.loads((out / "gradebook.json").read_text())["rows"]
-    return timed, sorted((Path(r["notebook"]).name, r["score"]) for r in rows)
-
-
-def graded_s(out: Path) -> float:
-    """The seconds spent grading each submission (its result's duration_s), added up."""
-    return round(sum(json.loads(path.read_text())["duration_s"]
-                     for path in (out / "results").glob("*.json")), 1)
+    graded_s = sum(json.loads(path.read_text())["duration_s"]
+                   for path in (out / "results").glob("*.json"))
+    return timed, sorted((Path(r["notebook"]).name, r["score"]) for r in rows), round(graded_s, 1)
 
 
 def machine_cpu_s() -> float:
     """CPU seconds every process on the machine has used so far (/proc/stat's busy time):
     the Dask workers are not this process's children, so getrusage does not see them."""
-    fields = [int(v) for v in Path("/proc/stat").read_text().split("\n")[0].split()[1:8]]
+    fields = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:8]]
     user, nice, system, _idle, _iowait, irq, softirq = fields
     return (user + nice + system + irq + softirq) / os.sysconf("SC_CLK_TCK")
 
@@ -77,27 +75,27 @@ def machine_cpu_s() -> float:
 def task_stream_summary(stream: list[dict[str, Any]], started: float) -> dict[str, Any]:
     """Per Dask worker: its tasks, the seconds they computed, when its first began and its
     last ended (seconds after started); and how long one worker sat idle at the end."""
-    workers: dict[str, dict[str, Any]] = {}
+    tasks: dict[str, list[list[tuple[float, float]]]] = {}  # worker: each task's spans
     for task in stream:
         spans = [(s["start"], s["stop"]) for s in task.get("startstops", ())
                  if s.get("action") == "compute"]
-        if not spans:
-            continue
-        row = workers.setdefault(str(task.get("worker")),
-                                 {"tasks": 0, "busy_s": 0.0, "first_s": None, "last_s": 0.0})
-        row["tasks"] += 1
-        row["busy_s"] += sum(stop - start for start, stop in spans)
-        first = min(start for start, _ in spans) - started
-        row["first_s"] = first if row["first_s"] is None else min(row["first_s"], first)
-        row["last_s"] = max(row["last_s"], max(stop for _, stop in spans) - started)
-    rows = [{key: round(value, 1) if isinstance(value, float) else value
-             for key, value in row.items()} for row in workers.values()]
+        if spans:
+            tasks.setdefault(str(task.get("worker")), []).append(spans)
+    rows = []
+    for computed in tasks.values():
+        spans = [span for task_spans in computed for span in task_spans]
+        rows.append({
+            "tasks": len(computed),
+            "busy_s": round(sum(stop - start for start, stop in spans), 1),
+            "first_s": round(min(start for start, _ in spans) - started, 1),
+            "last_s": round(max(stop for _, stop in spans) - started, 1),
+        })
     rows.sort(key=lambda row: -row["busy_s"])
     lasts = [row["last_s"] for row in rows]
     return {"workers": rows, "tail_idle_s": round(max(lasts) - min(lasts), 1) if lasts else 0.0}
 
 
-def _grade_on_dask(folder: Path, out: Path, scheduler: str) -> tuple[Any, list, dict[str, Any]]:
+def _grade_on_dask(folder: Path, out: Path, scheduler: str) -> tuple[Any, list, float, dict]:
     """Grade on the cluster; also what the scheduler saw of each task, and the CPU seconds
     of every process on the machine while it ran."""
     from distributed import Client
@@ -105,20 +103,21 @@ def _grade_on_dask(folder: Path, out: Path, scheduler: str) -> tuple[Any, list, 
     with Client(scheduler) as client:
         client.get_task_stream()  # installs the scheduler's task stream: tasks from now on
         started, cpu_before = time.time(), machine_cpu_s()
-        timed, scores = _grade(folder, out, "--scheduler", scheduler)
+        timed, scores, graded_s = _grade(folder, out, "--scheduler", scheduler)
         cpu_s = machine_cpu_s() - cpu_before
         stream = client.get_task_stream(start=started)
     seen = task_stream_summary(list(stream), started)
-    return timed, scores, {"cores_busy": round(cpu_s / timed.wall_s, 2), **seen}
+    return timed, scores, graded_s, {"cores_busy": round(cpu_s / timed.wall_s, 2), **seen}
 
 
 def measure_mix(mix: str, folder: Path, scheduler: str) -> dict[str, Any]:
     """Grade the mix with 1 worker, 2 workers and the Dask cluster; check they agree."""
     submissions = folder / mix
     count = write_mix(mix, submissions)
-    one, scores = _grade(submissions, folder / f"{mix}-1", "--workers", "1")
-    two, scores_two = _grade(submissions, folder / f"{mix}-2", "--workers", "2")
-    dask, scores_dask, seen = _grade_on_dask(submissions, folder / f"{mix}-dask", scheduler)
+    one, scores, one_graded_s = _grade(submissions, folder / f"{mix}-1", "--workers", "1")
+    two, scores_two, two_graded_s = _grade(submissions, folder / f"{mix}-2", "--workers", "2")
+    dask, scores_dask, dask_graded_s, seen = _grade_on_dask(
+        submissions, folder / f"{mix}-dask", scheduler)
     if not scores == scores_two == scores_dask:
         raise RuntimeError(f"{mix}: scores differ: {scores}, {scores_two}, {scores_dask}")
 
@@ -131,12 +130,12 @@ def measure_mix(mix: str, folder: Path, scheduler: str) -> dict[str, Any]:
         "scores": [score for _, score in scores],
         "one_worker": {"wall_s": round(one.wall_s, 1), "per_min": per_minute(one),
                        "cores_busy": round(one.cpu_s / one.wall_s, 2),
-                       "graded_s": graded_s(folder / f"{mix}-1")},
+                       "graded_s": one_graded_s},
         "two_workers": {"wall_s": round(two.wall_s, 1), "per_min": per_minute(two),
                         "cores_busy": round(two.cpu_s / two.wall_s, 2),
-                        "graded_s": graded_s(folder / f"{mix}-2")},
+                        "graded_s": two_graded_s},
         "dask": {"wall_s": round(dask.wall_s, 1), "per_min": per_minute(dask),
-                 "graded_s": graded_s(folder / f"{mix}-dask"), **seen},
+                 "graded_s": dask_graded_s, **seen},
         "speedup_two": ratio(one.wall_s, two.wall_s),
         "speedup_dask": ratio(one.wall_s, dask.wall_s),
     }
