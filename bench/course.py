@@ -134,8 +134,8 @@ run of 2026-11-27 (before the budget, two threads per kernel either way) gave 16
 goal of 20 minutes is met in both runs. The absolute figures moved between the runs by more
 than the notebooks did: W2 lab 1, unchanged since 2026-11-27, took 104 s then and 154 s now,
 and the same `nox -s notebooks` took 10.5 min in CI on this machine on 2026-12-02 (pytest's
-own count). This machine's host is shared, and this run overlapped other work for part of
-its time; within one run, serial against parallel, the comparison holds. What did change
+own count). So the machine was slower during this run than in CI that day, for a cause
+it did not record; within one run, serial against parallel, the comparison holds. What did change
 in the notebooks is the test cells of the assignments: since issue 13 they also rebuild
 and measure the trained model (C1W2's `test-ex3` 36 s, 24 s before).
 """

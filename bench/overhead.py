@@ -161,6 +161,6 @@ C1W2 and C1W4 meet the goal of 1.15 (1.014, 1.059, 1.122). **C1W3 does not, 1.36
 verifier is not why:** its runs take over a minute, so the benchmark ran one pair only, and
 in that pair the learner's training alone took 28.0 s longer graded than plain while every
 other step differed by under 1 s. Every figure of this run is slower than on 2026-11-27
-(C1W1 plain 25.0 s against 19.0 s), so the machine's host was busier; one pair cannot tell
-a slow spell from a cost. To settle it, C1W3 needs five alternating pairs on a quiet machine.
+(C1W1 plain 25.0 s against 19.0 s), so the machine was slower throughout, for a cause it
+did not record; one pair cannot tell a slow spell from a cost. To settle it, C1W3 needs five alternating pairs on a quiet machine.
 """
