@@ -230,30 +230,33 @@ graded process now gets its share of the cores (`graders/grading/budget.py`: the
 `os.sched_getaffinity` divided by `--workers`, at least one thread), recorded in the
 result's `isolation.cpu`; `tests/test_budget.py` checks that 1 and 2 workers give the same
 points on the W1 reference and quiz (the thread count may change the order of floating-point
-sums, but the scores compare against thresholds with margins). Measured again with
-the budget on the otherwise idle machine (the table above; the load average it records is
-the benchmark's own processes): **W2 now meets the goal, 1.85x; W1 does not, 1.28x; the
-Dask path gives 1.62x (W2) and 1.21x (W1).** Why W1 stays at 1.28x, from the
-table's own figures (CPU seconds of every process / wall seconds = cores busy): one W1
-worker already keeps **1.25 cores** busy (the verifier process of issue 13 starts and
-loads TensorFlow beside the worker, tf.data runs its own threads, the grader judges and
-writes), at 16.3 CPU-s per submission (1.25 x 130.7 s / 10); two workers spend 17.2 CPU-s per
-submission (1.69 x 101.8 s / 10), only 5% more. So (a) two cores can hold at most 2 / 1.25 =
-**1.6x** of a baseline that is not one core, and (b) the two-worker run leaves 0.31 of the
-two cores idle: W1's 500 short epochs are a chain of small set-ups and hand-offs (below)
-that wait rather than compute, and their waits grow once the other core is busy. W2 is the
-contrast: its one-worker run also shows 1.29 cores busy, but 22.8 CPU-s per submission
-against 16.7 with two workers, because TensorFlow's two threads per process spend CPU
-without finishing sooner; giving it one thread each turns that waste into the 1.85x. The
-goal of 1.8x is therefore out of reach for W1 on two cores by the way it is defined (against
-one worker that already uses more than one core), not by anything the batch does: the
-two W1 workers reach 5.9 submissions a minute, 1.28x: 80% of that 1.6x ceiling.
-Starting the verifier only once a model is handed over would not cut its CPU (every W1
-submission hands one over); it would only stop the one-worker baseline from using the
-second core, lowering that baseline rather than raising two workers' throughput.
-`nox -s notebooks` now gives each notebook kernel the same share (one thread each on two
-cores); the course run time of section 3 was measured before that, and
-`nox -s bench -- course` measures it again.
+sums, but the scores compare against thresholds with margins).
+
+**Where the goal stands, from the latest run (the table above, 2026-12-02 18:59 UTC, the
+machine otherwise idle): not met, W1 1.29x and W2 1.51x, and the measured cause is the
+baseline.** One worker alone already keeps more than one core busy: 1.27 cores for W1 and
+1.32 for W2 (CPU seconds of every process / wall seconds: the verifier process of issue 13
+starts and loads TensorFlow beside the worker, the worker's TensorFlow has both cores' threads
+when it grades alone, tf.data runs its own threads, the grader judges and writes). Two cores
+can then hold at most 2 / 1.27 = **1.57x** (W1) and 2 / 1.32 = **1.52x** (W2) of that
+baseline; W2 reaches 1.515x, all of its ceiling, and W1 82% of it. The run's summed grading
+seconds say the same from the other side: a W2 submission took 13.9 s graded alone and 17.7 s
+beside another, a W1 submission 10.0 s and 15.0 s, because each now gets one core where alone
+it had 1.3. The CPU spent per submission did not grow (W2 18.4 CPU-s alone, 16.5 beside
+another; W1 12.8 both), so nothing is wasted: to reach 1.8x the one-worker baseline would
+have to use no more than 1.11 cores, which would make one worker slower, not two faster. W1
+falls short of even its ceiling because its 500 short epochs wait rather than compute (below).
+
+The figures of the one-worker baseline move between runs far more than those of two
+workers: the run of 2026-12-02 05:37 UTC on the same machine measured W2 one worker 176.8 s
+(1.29 cores busy, 22.8 CPU-s per submission) against 139.4 s now, and two workers 95.7 s
+against 92.0 s, so its ratio read 1.85x (W1: 130.7 s and 101.8 s, 1.28x). That 1.85x came from
+a slow baseline, not from faster batches: this machine has sporadic slow spells, and one
+10-submission run per figure cannot outvote them. Starting the verifier only once a model is
+handed over would not cut its CPU (every W1 submission hands one over); it would only stop
+the one-worker baseline from using the second core, lowering that baseline rather than
+raising two workers' throughput. `nox -s notebooks` gives each notebook kernel the same
+share (one thread each on two cores); section 3 measures the course under it.
 
 **What bounds W1 (500 tiny epochs): Keras's per-epoch input pipeline, not the model.** Its
 `train_model` fits a one-weight model on six numbers for 500 epochs. Under cProfile (200
@@ -272,8 +275,17 @@ The grader cannot change it
 without changing what the learner wrote (`model.fit(xs, ys, epochs=500)` is the course's
 own code); a W1 submission costs about 15 s either way.
 
-The Dask cluster (two single-threaded worker processes, each starting the same sandboxed
-worker) scales the same way as the local pool, as expected: the cost is in the graded
-processes, not in what schedules them; each gets the host's cores divided by its Dask
-worker threads.
+**The Dask path costs nothing over the local pool.** The cluster (two single-threaded
+worker processes, each starting the same sandboxed worker, each given the host's cores
+divided by its Dask worker threads) graded W2 in 92.1 s against 92.0 s for two local
+workers, and W1 in 73.1 s against 77.9 s. The scheduler's own task stream shows why: both
+Dask workers began computing 0.5 s after the batch was submitted and computed until the end
+(W2: 90.8 and 90.6 s of computing, the first to finish idle for 0.1 s; W1: 71.4 and 67.1 s,
+idle for 4.3 s while the other graded the last submission), and
+their computing seconds add up to the run's summed grading seconds (181.4 s for W2), so no
+time goes to scheduling, shipping results or waiting for work. The gap the runs of
+2026-11-27 and 2026-12-02 05:37 UTC showed (W2 on Dask 109.1 s against 95.7 s local) did not
+come back in this run, which records what the scheduler saw; those runs recorded only the
+wall time, so what slowed them cannot be told now, and the same slow spells that moved the
+one-worker baseline are the likeliest cause.
 """
