@@ -18,7 +18,13 @@ import nbformat
 from nbformat import NotebookNode
 
 from graders import course
-from graders.notebook.cells import SOLUTION_ONLY_TAG, has_markers, notebook_info, tags
+from graders.notebook.cells import (
+    SOLUTION_ONLY_TAG,
+    files_under,
+    has_markers,
+    notebook_info,
+    tags,
+)
 from graders.notebook.header import header_problems, with_header
 from graders.notebook.scaffold import ScaffoldError, student_source
 
@@ -81,9 +87,7 @@ def release(check: bool = False, root: Path = course.ROOT) -> list[Finding]:
     solutions, notebooks = root / "solutions", root / "notebooks"
     findings: list[Finding] = []
     expected: set[Path] = set()
-    for source in sorted(solutions.rglob("*.ipynb")):
-        if ".ipynb_checkpoints" in source.parts:
-            continue
+    for source in files_under(solutions):
         rel = source.relative_to(solutions).as_posix()
         nb = nbformat.read(source, as_version=4)
         if not check and header_problems(nb, f"solutions/{rel}"):
@@ -111,8 +115,8 @@ def release(check: bool = False, root: Path = course.ROOT) -> list[Finding]:
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(text, encoding="utf-8")
             findings.append(Finding(f"notebooks/{rel}", "written", problem=False))
-    for stray in sorted(notebooks.rglob("*.ipynb")) if notebooks.exists() else []:
-        if stray not in expected and ".ipynb_checkpoints" not in stray.parts:
+    for stray in files_under(notebooks):
+        if stray not in expected:
             rel = stray.relative_to(root).as_posix()
             findings.append(Finding(rel, "has no reference notebook in solutions/"))
     return findings
