@@ -19,6 +19,7 @@ import os
 import secrets
 import shutil
 import sys
+import typing
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -218,11 +219,11 @@ def _download(data_file: DataFile, dest: Path, label: str, progress: bool) -> No
     with _part_file(dest) as tmp, _pooch_silenced():
         try:
             pooch.retrieve(url, None, fname=tmp.name, path=tmp.parent, downloader=downloader)
-        except requests.HTTPError as exc:
+        except requests.HTTPError as exc:  # from raise_for_status: it has the response
+            response = typing.cast(requests.Response, exc.response)
             raise DatasetError(
                 _("{label}: download from {url} failed: HTTP {code} {reason}").format(
-                    label=label, url=url, code=exc.response.status_code,
-                    reason=exc.response.reason,
+                    label=label, url=url, code=response.status_code, reason=response.reason
                 )
             ) from None
         except requests.ConnectionError as exc:
