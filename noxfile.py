@@ -34,9 +34,9 @@ def _datasets_used(paths: list[Path]) -> list[str]:
 
 def _solutions() -> list[Path]:
     """Every reference notebook, in path order."""
-    return sorted(
-        p for p in (ROOT / "solutions").rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts
-    )
+    from graders.notebook.cells import files_under
+
+    return files_under(ROOT / "solutions")
 
 
 def _fetch(session: nox.Session, paths: list[Path]) -> None:

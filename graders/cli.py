@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from graders.i18n import _
+from graders.notebook.cells import files_under
 
 if TYPE_CHECKING:
     from graders.grading.runner import Limits
@@ -83,7 +84,7 @@ def _notebook_paths(paths: list[Path]) -> list[Path] | str:
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
-            found += sorted(p for p in path.rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
+            found += files_under(path)
         elif path.exists():
             found.append(path)
         else:

@@ -120,3 +120,101 @@ def test_release_regenerates_an_outdated_solution_header(tmp_path):
     assert f"solutions/{PAIRS[0]}: header regenerated" in findings
     assert [f for f in release(check=True, root=tmp_path) if f.problem] == []
     assert target.read_text(encoding="utf-8") == (SOLUTIONS / PAIRS[0]).read_text(encoding="utf-8")
+
+
+# --- release --check: the metadata, the registry and the check cells agree ---------------
+
+ASSIGNMENT = "W1/C1W1_Assignment.ipynb"
+EXERCISES = "create_training_data, define_and_compile_model, train_model"
+
+
+def _set_assignment(value):
+    def change(nb):
+        if value is None:
+            del nb.metadata.graders["assignment"]
+        else:
+            nb.metadata.graders["assignment"] = value
+    return change
+
+
+def _edit_cell(cell_id, old, new):
+    def change(nb):
+        cell = next(c for c in nb.cells if c.id == cell_id)
+        assert old in cell.source
+        cell.source = cell.source.replace(old, new)
+    return change
+
+
+def _drop_cell(cell_id):
+    def change(nb):
+        nb.cells = [c for c in nb.cells if c.id != cell_id]
+    return change
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (_set_assignment("C1W2"), [
+            "metadata graders.assignment is C1W2, whose Assignment.notebook is"
+            " W2/C1W2_Assignment.ipynb",
+            "is C1W1's Assignment.notebook, but its metadata names 'C1W2'",
+            *(f"cell test-ex{n}: check_exercise('C1W1') in a notebook whose metadata names"
+              " 'C1W2'" for n in (1, 2, 3)),
+        ]),
+        (_set_assignment("C1W9"), [
+            "metadata graders.assignment 'C1W9' is not an assignment (known: C1W1, C1W1_Quiz,"
+            " C1W2, C1W2_Quiz, C1W3, C1W3_Quiz, C1W4, C1W4_Quiz)",
+            "is C1W1's Assignment.notebook, but its metadata names 'C1W9'",
+            *(f"cell test-ex{n}: check_exercise('C1W1') in a notebook whose metadata names"
+              " 'C1W9'" for n in (1, 2, 3)),
+        ]),
+        (_set_assignment(None), [
+            "is C1W1's Assignment.notebook, but its metadata names no assignment",
+            *(f"cell test-ex{n}: check_exercise('C1W1') in a notebook whose metadata names"
+              " no assignment" for n in (1, 2, 3)),
+        ]),
+        (_edit_cell("test-ex2", '"C1W1", ', '"C1W2", '), [
+            "cell test-ex2: check_exercise('C1W2') in a notebook whose metadata names 'C1W1'",
+            "no check_exercise cell checks exercise define_and_compile_model of C1W1",
+        ]),
+        (_edit_cell("test-ex3", '"train_model"', '"train_modle"'), [
+            f"cell test-ex3: C1W1 has no exercise 'train_modle' (its exercises: {EXERCISES})",
+            "no check_exercise cell checks exercise train_model of C1W1",
+        ]),
+        (_drop_cell("test-ex1"), [
+            "no check_exercise cell checks exercise create_training_data of C1W1",
+        ]),
+        (_edit_cell("test-ex1", '"create_training_data"', "NAME"), [
+            "cell test-ex1: its check_exercise call is not check_exercise(ASSIGNMENT, EXERCISE)"
+            " with literal strings",
+            "no check_exercise cell checks exercise create_training_data of C1W1",
+        ]),
+    ],
+    ids=["other-assignment", "unknown-assignment", "no-assignment", "cell-other-assignment",
+         "cell-unknown-exercise", "exercise-unchecked", "cell-not-literal"],
+)
+def test_check_reports_where_metadata_registry_and_check_cells_disagree(
+    tmp_path, change, expected
+):
+    shutil.copytree(SOLUTIONS, tmp_path / "solutions")
+    shutil.copytree(NOTEBOOKS, tmp_path / "notebooks")
+    target = tmp_path / "solutions" / ASSIGNMENT
+    nb = nbformat.read(target, as_version=4)
+    change(nb)
+    nbformat.write(nb, target)
+    problems = [str(f) for f in release(check=True, root=tmp_path) if f.problem]
+    disagreements = [p for p in problems if "is out of date" not in p]
+    assert disagreements == [f"solutions/{ASSIGNMENT}: {message}" for message in expected]
+
+
+def test_check_reports_a_notebook_away_from_its_assignment_notebook_path(tmp_path):
+    shutil.copytree(SOLUTIONS, tmp_path / "solutions")
+    shutil.copytree(NOTEBOOKS, tmp_path / "notebooks")
+    for folder in ("solutions", "notebooks"):
+        (tmp_path / folder / ASSIGNMENT).rename(tmp_path / folder / "W1" / "Renamed.ipynb")
+    problems = [str(f) for f in release(check=True, root=tmp_path) if f.problem]
+    assert (
+        "solutions/W1/Renamed.ipynb: metadata graders.assignment is C1W1, whose"
+        f" Assignment.notebook is {ASSIGNMENT}" in problems
+    )
+    assert f"solutions/{ASSIGNMENT}: is missing: it is C1W1's Assignment.notebook" in problems

@@ -108,14 +108,6 @@ def run_list(args: argparse.Namespace) -> int:
     return 0
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Run ``data ...`` on its own (the course CLI normally does this)."""
-    parser = argparse.ArgumentParser(prog="python -m graders.datasets.cli")
-    add_subparser(parser.add_subparsers(dest="command", required=True))
-    args = parser.parse_args(argv)
-    return args.handler(args)
-
-
 def _no_command(args: argparse.Namespace) -> int:
     print(_("error: 'data' needs a command: fetch or list (see 'data --help')"), file=sys.stderr)
     return 1
@@ -144,6 +136,3 @@ def _size(size: int) -> str:
         value /= 1000
     return f"{value:.1f} GB"
 
-
-if __name__ == "__main__":
-    sys.exit(main())

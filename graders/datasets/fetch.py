@@ -1,8 +1,9 @@
 """Put the course datasets where the notebooks' standard loaders look for them.
 
 Each file comes from an offline mirror folder when it holds the file, else from its public
-URL. Every copy is checked before it is moved, in one atomic step, to its destination, so a
-failed or interrupted fetch never leaves a partial file there. A copy is valid when its
+URL (downloaded by ``pooch.retrieve``). Every copy is checked before it is moved, in one
+atomic step, to its destination, so a failed or interrupted fetch never leaves a partial
+file there. A copy is valid when its
 SHA-256 is one the manifest knows (``sha256``, ``upstream_sha256``) or, for a zip with a
 ``content_sha256``, when it holds exactly the manifest's files (names and bytes): that is how
 the public zips, whose own hashes are unknown, and the rebuilt mirror copies both verify.
@@ -13,15 +14,15 @@ URL when it is a readable image: the course only needs a picture there, not thos
 from __future__ import annotations
 
 import hashlib
-import http.client
+import logging
 import os
 import secrets
+import shutil
 import sys
-import urllib.error
-import urllib.request
-from collections.abc import Iterable
+import typing
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import BinaryIO
 
 from tqdm import tqdm
 
@@ -109,18 +110,7 @@ def fetch_file(
     source = mirror / data_file.mirror_path if mirror is not None else None
     if source is not None and source.is_file():
         try:
-            with open(source, "rb") as stream:
-                _install(
-                    stream,
-                    dest,
-                    data_file.size,
-                    (data_file.sha256,),
-                    label,
-                    progress,
-                    what=_("mirror copy {path}").format(path=source),
-                    exact_length=False,
-                    content_sha256=data_file.content_sha256,
-                )
+            _copy(source, dest, data_file, label, progress)
         except OSError as exc:
             raise DatasetError(_("{label}: could not copy {source} to {path}: {error}").format(
                 label=label, source=source, path=dest, error=exc
@@ -132,15 +122,6 @@ def fetch_file(
         _download(data_file, dest, label, progress)
         _say(progress, _("{label}: downloaded to {path}").format(label=label, path=dest))
     return dest
-
-
-def sha256_file(path: Path) -> str:
-    """The SHA-256 hex digest of a file."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as stream:
-        for chunk in iter(lambda: stream.read(_CHUNK), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def is_valid_copy(path: Path, data_file: DataFile) -> bool:
@@ -189,45 +170,121 @@ def image_problem(path: Path) -> str | None:
     return None
 
 
+def _sha256(path: Path) -> str:
+    with open(path, "rb") as stream:
+        return hashlib.file_digest(stream, "sha256").hexdigest()
+
+
 def _hash_or_none(path: Path) -> str | None:
     try:
-        return sha256_file(path)
+        return _sha256(path)
     except OSError:
         return None  # unreadable: fetch it again
 
 
+def _copy(source: Path, dest: Path, data_file: DataFile, label: str, progress: bool) -> None:
+    """Copy a mirror file next to dest, verify it (by ``sha256`` or its content), move it."""
+    with _part_file(dest) as tmp:
+        with (
+            open(source, "rb") as stream,
+            tqdm.wrapattr(
+                stream, "read", total=data_file.size, desc=label, disable=not progress,
+                file=sys.stderr, leave=False,
+            ) as reading,
+            open(tmp, "xb") as out,
+        ):
+            shutil.copyfileobj(reading, out, _CHUNK)
+        _verify(
+            tmp,
+            (data_file.sha256,),
+            label,
+            what=_("mirror copy {path}").format(path=source),
+            content_sha256=data_file.content_sha256,
+        )
+        os.replace(tmp, dest)
+
+
 def _download(data_file: DataFile, dest: Path, label: str, progress: bool) -> None:
+    """Download data_file's URL (pooch.retrieve) next to dest, verify it, move it into place."""
+    import pooch
+    import requests
+    import urllib3.exceptions
+
     url = data_file.url
-    request = urllib.request.Request(url, headers={"User-Agent": _USER_AGENT})
+    what = _("download from {url}").format(url=url)
+    downloader = pooch.HTTPDownloader(
+        progressbar=progress, chunk_size=_CHUNK, headers={"User-Agent": _USER_AGENT},
+        timeout=_TIMEOUT_S,
+    )
+    with _part_file(dest) as tmp, _pooch_silenced():
+        try:
+            pooch.retrieve(url, None, fname=tmp.name, path=tmp.parent, downloader=downloader)
+        except requests.HTTPError as exc:  # from raise_for_status: it has the response
+            response = typing.cast(requests.Response, exc.response)
+            raise DatasetError(
+                _("{label}: download from {url} failed: HTTP {code} {reason}").format(
+                    label=label, url=url, code=response.status_code, reason=response.reason
+                )
+            ) from None
+        except requests.ConnectionError as exc:
+            raise DatasetError(_("{label}: could not download {url}: {reason}").format(
+                label=label, url=url, reason=_first_cause(exc)
+            )) from None
+        except OSError as exc:  # requests' errors are OSErrors too
+            cause = _first_cause(exc)
+            if isinstance(cause, urllib3.exceptions.IncompleteRead):
+                raise DatasetError(
+                    _("{label}: {what} is incomplete: got {received} of {total} bytes").format(
+                        label=label, what=what, received=cause.partial,
+                        total=cause.partial + cause.expected,
+                    )
+                ) from None
+            reason = str(cause) or type(cause).__name__
+            raise DatasetError(_("{label}: download from {url} failed: {reason}").format(
+                label=label, url=url, reason=reason
+            )) from None
+        _verify(
+            tmp,
+            data_file.accepted_hashes,
+            label,
+            what=what,
+            hint=_hint(data_file),
+            content_sha256=data_file.content_sha256,
+            image=is_image_fallback(data_file),
+        )
+        os.replace(tmp, dest)
+
+
+@contextmanager
+def _part_file(dest: Path) -> Iterator[Path]:
+    """A new temporary path next to dest (its folder made), removed afterwards if still there."""
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    tmp = dest.parent / f".{dest.name}.{secrets.token_hex(4)}.part"
     try:
-        with urllib.request.urlopen(request, timeout=_TIMEOUT_S) as response:
-            length = response.headers.get("Content-Length")
-            total = int(length) if length and length.isdigit() else None
-            _install(
-                response,
-                dest,
-                total,
-                data_file.accepted_hashes,
-                label,
-                progress,
-                what=_("download from {url}").format(url=url),
-                hint=_hint(data_file),
-                content_sha256=data_file.content_sha256,
-                image=is_image_fallback(data_file),
-            )
-    except urllib.error.HTTPError as exc:
-        raise DatasetError(_("{label}: download from {url} failed: HTTP {code} {reason}").format(
-            label=label, url=url, code=exc.code, reason=exc.reason
-        )) from None
-    except urllib.error.URLError as exc:
-        raise DatasetError(_("{label}: could not download {url}: {reason}").format(
-            label=label, url=url, reason=exc.reason
-        )) from None
-    except (OSError, http.client.HTTPException) as exc:
-        reason = str(exc) or type(exc).__name__
-        raise DatasetError(_("{label}: download from {url} failed: {reason}").format(
-            label=label, url=url, reason=reason
-        )) from None
+        yield tmp
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+@contextmanager
+def _pooch_silenced() -> Iterator[None]:
+    """pooch's logger at WARNING meanwhile: it would print each download and its hash."""
+    import pooch
+
+    logger = pooch.get_logger()
+    level = logger.level
+    logger.setLevel(logging.WARNING)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
+def _first_cause(exc: BaseException) -> BaseException:
+    """The error at the start of exc's chain (requests wraps urllib3's, which wraps the OS's)."""
+    while (cause := exc.__cause__ or exc.__context__) is not None:
+        exc = cause
+    return exc
 
 
 def _hint(data_file: DataFile) -> str:
@@ -241,93 +298,51 @@ def _hint(data_file: DataFile) -> str:
     return ""
 
 
-def _install(
-    stream: BinaryIO,
-    dest: Path,
-    total: int | None,
-    expected: Iterable[str],
+def _verify(
+    path: Path,
+    expected: tuple[str, ...],
     label: str,
-    progress: bool,
     *,
     what: str,
     hint: str = "",
-    exact_length: bool = True,
     content_sha256: str | None = None,
     image: bool = False,
 ) -> None:
-    """Copy ``stream`` to a temporary file next to ``dest``, verify it, then move it into place.
+    """Raise DatasetError unless the file's SHA-256 is in ``expected``.
 
-    ``total`` sizes the progress bar; with ``exact_length`` a different byte count (a cut
-    download) is an error of its own. A copy whose SHA-256 is not in ``expected`` is still
-    accepted when it is a zip whose content digest is ``content_sha256``, or, with ``image``,
-    when it is a readable image.
+    A file with another SHA-256 is still accepted when it is a zip whose content digest is
+    ``content_sha256``, or, with ``image``, when it is a readable image.
     """
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    tmp = dest.parent / f".{dest.name}.{secrets.token_hex(4)}.part"
-    digest = hashlib.sha256()
-    received = 0
-    try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-        with (
-            os.fdopen(fd, "wb") as out,
-            tqdm(
-                total=total,
-                unit="B",
-                unit_scale=True,
-                unit_divisor=1024,
-                desc=label,
-                disable=not progress,
-                file=sys.stderr,
-                leave=False,
-            ) as bar,
-        ):
-            for chunk in iter(lambda: stream.read(_CHUNK), b""):
-                out.write(chunk)
-                digest.update(chunk)
-                received += len(chunk)
-                bar.update(len(chunk))
-        if exact_length and total is not None and received != total:
-            raise DatasetError(
-                _("{label}: {what} is incomplete: got {received} of {total} bytes").format(
-                    label=label, what=what, received=received, total=total
-                )
-                if received < total
-                else _("{label}: {what} sent {received} bytes, not the {total} announced").format(
-                    label=label, what=what, received=received, total=total
-                )
-            )
-        got = digest.hexdigest()
-        expected = tuple(expected)
-        either = _(" or ").join(expected)
-        if got not in expected and image:
-            problem = image_problem(tmp)
-            if problem is not None:
-                raise DatasetError(_(
-                    "{label}: {what} is not the expected file: its SHA-256 {got} is not "
-                    "{expected}, and it is {problem}"
-                ).format(label=label, what=what, got=got, expected=either, problem=problem))
-        elif got not in expected:
-            if content_sha256 is None:
-                raise DatasetError(_(
-                    "{label}: SHA-256 mismatch for {what}: expected {expected}, got {got}"
-                ).format(label=label, what=what, expected=either, got=got) + hint)
-            content = zip_content_sha256(tmp)
-            if content != content_sha256:
-                found = (
-                    _("not a readable zip") if content is None
-                    else _("content digest {digest}").format(digest=content)
-                )
-                raise DatasetError(_(
-                    "{label}: {what} is not the expected file: its SHA-256 {got} is not "
-                    "{expected}, and its members do not match the manifest's content digest "
-                    "{digest} (found {found})"
-                ).format(
-                    label=label, what=what, got=got, expected=either, digest=content_sha256,
-                    found=found,
-                ) + hint)
-        os.replace(tmp, dest)
-    finally:
-        tmp.unlink(missing_ok=True)
+    got = _sha256(path)
+    if got in expected:
+        return
+    either = _(" or ").join(expected)
+    if image:
+        problem = image_problem(path)
+        if problem is not None:
+            raise DatasetError(_(
+                "{label}: {what} is not the expected file: its SHA-256 {got} is not "
+                "{expected}, and it is {problem}"
+            ).format(label=label, what=what, got=got, expected=either, problem=problem))
+        return
+    if content_sha256 is None:
+        raise DatasetError(_(
+            "{label}: SHA-256 mismatch for {what}: expected {expected}, got {got}"
+        ).format(label=label, what=what, expected=either, got=got) + hint)
+    content = zip_content_sha256(path)
+    if content != content_sha256:
+        found = (
+            _("not a readable zip") if content is None
+            else _("content digest {digest}").format(digest=content)
+        )
+        raise DatasetError(_(
+            "{label}: {what} is not the expected file: its SHA-256 {got} is not "
+            "{expected}, and its members do not match the manifest's content digest "
+            "{digest} (found {found})"
+        ).format(
+            label=label, what=what, got=got, expected=either, digest=content_sha256,
+            found=found,
+        ) + hint)
 
 
 def _say(progress: bool, message: str) -> None:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-import graders
+from graders import course
 from graders.datasets.errors import DatasetError
 from graders.datasets.paths import CACHES, cache_root
 from graders.i18n import _, ngettext
@@ -19,7 +19,7 @@ _NAME = re.compile(r"[a-z0-9][a-z0-9-]*")
 
 def default_manifest_path() -> Path:
     """``<repository root>/data/datasets.json``."""
-    return Path(graders.__file__).resolve().parents[1] / "data" / "datasets.json"
+    return course.ROOT / "data" / "datasets.json"
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from pathlib import Path
 from graders import course
 from graders.gradescope import CONFIG
 from graders.grading.runner import DEFAULT_MEMORY_MB
+from graders.notebook.cells import files_under
 
 #: The course files the zip carries, relative to the repository (folders: every file).
 COURSE_FILES = ("graders", "notebooks", "data/datasets.json", "requirements.txt",
@@ -50,9 +51,8 @@ def _course_files(root: Path) -> list[Path]:
         path = root / name
         if path.is_dir():
             files += [
-                p for p in path.rglob("*")
+                p for p in files_under(path, "*")
                 if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc"
-                and ".ipynb_checkpoints" not in p.parts
             ]
         else:
             files.append(path)

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 from graders import course
 from graders.checks.core import Assignment
 from graders.i18n import _
-from graders.notebook.cells import GRADE_UP_TO_HERE, is_graded
+from graders.notebook.cells import cell_id, graded_positions, is_graded
 from graders.notebook.reading import read_v4
 
 if TYPE_CHECKING:
@@ -107,15 +107,11 @@ def check_structure(
 
 
 def _submitted(nb: NotebookNode, graded_ids: set[str]) -> list[GradedCell]:
-    chosen = []
-    for n, cell in enumerate(nb.get("cells", [])):
-        code = cell.get("cell_type") == "code"
-        cid = str(cell.get("id", f"#{n}"))
-        if code and (is_graded(cell) or cid in graded_ids):
-            chosen.append(GradedCell(cid, str(cell.get("source", ""))))
-        if code and GRADE_UP_TO_HERE.search(cell.get("source", "")):
-            break
-    return chosen
+    cells = nb.get("cells", [])
+    return [
+        GradedCell(cell_id(cells[n], n), str(cells[n].get("source", "")))
+        for n in graded_positions(nb, graded_ids)
+    ]
 
 
 def _dedupe(structure: Structure) -> None:
