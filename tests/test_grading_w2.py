@@ -10,6 +10,8 @@ same loader, from the same cache) so that each training variant costs seconds.
 
 from __future__ import annotations
 
+import re
+
 import nbformat
 import pytest
 from conftest import NOTEBOOKS, SOLUTIONS, grade, points, write_variant
@@ -341,10 +343,14 @@ def test_other_right_solutions_pass(name, mnist_subset, monkeypatch):
 
 
 def test_reference_trains_on_the_subset_and_stops_by_its_callback(mnist_subset, monkeypatch):
-    """The baseline the training variants differ from: every training check passes."""
+    """The baseline the training variants differ from: every training check passes, and the
+    threshold's feedback gives the accuracy the grader measured. On the SUBSET images that
+    figure sits at the threshold: 0.98 in the whole suite's run, 0.9790 when this test runs
+    alone (TensorFlow's state in this process differs), which the tolerance lets pass."""
     results = grade_here({}, TRAIN, mnist_subset, monkeypatch)
     assert all(passed for passed, _ in results.values()), results
-    assert "trained for" in results[T1][1] and "accuracy 0.98" in results[T2][1]
+    assert "trained for" in results[T1][1]
+    assert re.search(r"accuracy 0\.9[7-9]\d\d measured by the grader", results[T2][1]), results[T2]
 
 
 @pytest.fixture(scope="module")
