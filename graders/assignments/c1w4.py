@@ -69,6 +69,7 @@ from graders.checks.models import (
     parameter_cap,
 )
 from graders.checks.training import early_stopping_checks, observe_training_call
+from graders.checks.values import error_line
 from graders.checks.verification import Measure, accuracy
 from graders.i18n import _, lazy
 
@@ -258,7 +259,7 @@ def observe_model(namespace: Mapping[str, Any]) -> dict[str, Any]:
         output = np.asarray(model(batch, training=False), dtype=np.float64)
         run = {"shape": list(output.shape), "min": float(output.min()), "max": float(output.max())}
     except Exception as error:  # a model that cannot take the images
-        run = {"error": f"{type(error).__name__}: {str(error).strip().splitlines()[0]}"}
+        run = {"error": error_line(error)}
     return {"model": described, "run": run}
 
 

@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from graders.checks.core import Exercise, InvalidValue, NotImplementedYet
+from graders.checks.values import first_line
 from graders.i18n import N_, _, translate
 
 OK = "ok"
@@ -142,7 +143,7 @@ def describe_error(name: str, error: BaseException) -> str:
             )
         else:
             where = " " + _("(line {line} of your cell)").format(line=summary.lineno)
-    message = str(error).strip().splitlines()[0] if str(error).strip() else ""
+    message = first_line(error)
     kind = type(error).__name__
     raised_inside_a_library = bool(frames) and frames[-1][2]
     if frames and raised_inside_a_library:
