@@ -144,7 +144,6 @@ ASSIGNMENT = Assignment(
             "EarlyStoppingCallback",
             observe_callback,
             callback_checks(METRIC, THRESHOLD, points=(7, 5, 5, 5)),
-            kind="class",
             seeded=False,
         ),
         Exercise(

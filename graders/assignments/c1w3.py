@@ -270,7 +270,6 @@ ASSIGNMENT = Assignment(
             "EarlyStoppingCallback",
             observe_callback,
             callback_checks(METRIC, THRESHOLD, points=(4, 3, 4, 4)),
-            kind="class",
             seeded=False,
         ),
         Exercise(

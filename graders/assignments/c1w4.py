@@ -404,7 +404,6 @@ ASSIGNMENT = Assignment(
             "EarlyStoppingCallback",
             observe_callback,
             callback_checks("accuracy", THRESHOLD, points=(4, 4, 4, 3)),
-            kind="class",
             seeded=False,
         ),
         Exercise(

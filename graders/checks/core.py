@@ -75,8 +75,6 @@ class Exercise:
     name: str
     observe: Callable[[Mapping[str, Any]], Observation]
     checks: tuple[Check, ...]
-    #: What the learner writes, e.g. "function", "class", "answer".
-    kind: str = "function"
     #: Whether observing needs seeds and op determinism (anything that trains or samples).
     seeded: bool = True
 

@@ -77,14 +77,10 @@ def not_graded(reason: str) -> dict[str, Any]:
     return {"status": ERROR, "message": _("Not graded: {reason}.").format(reason=reason)}
 
 
-def judge_exercise(
-    exercise: Exercise, observation: Mapping[str, Any], include_hidden: bool = True
-) -> list[TestResult]:
+def judge_exercise(exercise: Exercise, observation: Mapping[str, Any]) -> list[TestResult]:
     """Score every check of the exercise against its observation; never raises."""
     results = []
     for check in exercise.checks:
-        if check.hidden and not include_hidden:
-            continue
         if observation.get("status") != OK:
             passed, feedback = False, _("no observation")
             if "message" in observation:
