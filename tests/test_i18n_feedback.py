@@ -159,7 +159,7 @@ def run_texts() -> list[str]:
         run.observe_exercise(exercise, {"absent": None}),
         run.observe_exercise(exercise, {"absent": {}}),
         run.not_graded("timeout"),
-        {"status": run.ERROR},
+        {"status": run.OBSERVATION_FAILED},
     ]
     texts = [o.get("message", "") for o in observations]
     for observation in observations:

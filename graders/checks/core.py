@@ -47,9 +47,9 @@ FAIL_TEMPLATE = N_("{what}: expected {want}, but got {got}.")
 
 @dataclass(frozen=True)
 class Check:
-    """One scored test of an exercise. ``hidden`` checks run only in the grader.
+    """One scored check of an exercise. ``hidden`` checks run only in the grader.
 
-    ``label`` says what is tested, in English or as a Text translated when shown; ``name``
+    ``label`` says what is checked, in English or as a Text translated when shown; ``name``
     is the label in the current language.
     """
 
@@ -60,7 +60,7 @@ class Check:
 
     @property
     def name(self) -> str:
-        """What the check tests, in the current language."""
+        """What is checked, in the current language."""
         return str(self.label)
 
 
