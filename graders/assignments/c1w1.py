@@ -11,7 +11,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from graders.checks.core import Assignment, Check, Exercise, NotImplementedYet, Verdict, fail, ok
+from graders.checks.core import (
+    Assignment,
+    Check,
+    Exercise,
+    NotImplementedYet,
+    Verdict,
+    call_learner,
+    fail,
+    ok,
+)
 from graders.checks.models import (
     describe_model,
     expect_compiled,
@@ -42,9 +51,7 @@ LOSSES = {"mean_squared_error"}
 
 def observe_training_data(namespace: Mapping[str, Any]) -> dict[str, Any]:
     """Call create_training_data() and describe the two arrays it returns."""
-    result = namespace["create_training_data"]()
-    if result is None:
-        raise NotImplementedYet(_("{name}() returned None.").format(name="create_training_data"))
+    result = call_learner(namespace, "create_training_data")
     if not isinstance(result, tuple | list) or len(result) != 2:
         return {"returned": type(result).__name__}
     n_bedrooms, prices = result
@@ -81,12 +88,7 @@ def _prices(obs: dict[str, Any]) -> Verdict:
 
 def observe_model(namespace: Mapping[str, Any]) -> dict[str, Any]:
     """Call define_and_compile_model() and describe the model it returns."""
-    model = namespace["define_and_compile_model"]()
-    if model is None:
-        raise NotImplementedYet(
-            _("{name}() returned None.").format(name="define_and_compile_model")
-        )
-    return describe_model(model)
+    return describe_model(call_learner(namespace, "define_and_compile_model"))
 
 
 def _architecture(obs: dict[str, Any]) -> Verdict:
@@ -125,9 +127,7 @@ def observe_training(namespace: Mapping[str, Any]) -> dict[str, Any]:
     from graders.checks import fits
 
     with fits.watching() as seen:
-        model = namespace["train_model"]()
-    if model is None:
-        raise NotImplementedYet(_("{name}() returned None.").format(name="train_model"))
+        model = call_learner(namespace, "train_model")
     described = describe_model(model)
     if not described["is_model"]:
         return {"model": described}

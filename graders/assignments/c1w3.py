@@ -39,8 +39,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from graders.checks.callbacks import callback_checks, observe_callback_class
-from graders.checks.core import Assignment, Check, Exercise, NotImplementedYet, Verdict, fail
+from graders.checks.callbacks import callback_exercise
+from graders.checks.core import Assignment, Check, Exercise, Verdict, call_learner, fail, returned
 from graders.checks.datasets import load_mnist
 from graders.checks.models import (
     classifier_checks,
@@ -110,11 +110,7 @@ def observe_reshape(namespace: Mapping[str, Any]) -> dict[str, Any]:
             runs.append({"count": int(images.shape[0]),
                          "error": describe_error("reshape_and_normalize", error)})
             continue
-        if result is None:
-            raise NotImplementedYet(
-                _("{name}() returned None.").format(name="reshape_and_normalize")
-            )
-        runs.append(_describe_reshaped(images, result))
+        runs.append(_describe_reshaped(images, returned(result, "reshape_and_normalize")))
     return {"runs": runs}
 
 
@@ -197,24 +193,12 @@ def _normalized(obs: dict[str, Any]) -> Verdict:
     return _on_every_input(obs, _normalized_one, errors_count=False)
 
 
-# ----------------------------------------------------------------- EarlyStoppingCallback
-
-
-def observe_callback(namespace: Mapping[str, Any]) -> dict[str, Any]:
-    """Probe EarlyStoppingCallback's on_epoch_end with accuracies around 99.5%."""
-    return observe_callback_class(namespace, "EarlyStoppingCallback", METRIC, THRESHOLD)
-
-
 # ------------------------------------------------------------------- convolutional_model
 
 
 def observe_model(namespace: Mapping[str, Any]) -> dict[str, Any]:
     """Describe the model convolutional_model() returns and run it on real test images."""
-    model = namespace["convolutional_model"]()
-    if model is None:
-        raise NotImplementedYet(
-            _("{name}() returned None.").format(name="convolutional_model")
-        )
+    model = call_learner(namespace, "convolutional_model")
     described = describe_model(model)
     if described["is_model"]:
         images, _labels = load_mnist("test")
@@ -266,12 +250,7 @@ ASSIGNMENT = Assignment(
             ),
             seeded=False,
         ),
-        Exercise(
-            "EarlyStoppingCallback",
-            observe_callback,
-            callback_checks(METRIC, THRESHOLD, points=(4, 3, 4, 4)),
-            seeded=False,
-        ),
+        callback_exercise("EarlyStoppingCallback", METRIC, THRESHOLD, points=(4, 3, 4, 4)),
         Exercise(
             "convolutional_model",
             observe_model,

@@ -40,16 +40,17 @@ from collections.abc import Mapping, MutableMapping
 from pathlib import Path
 from typing import Any
 
-from graders.checks.callbacks import callback_checks, observe_callback_class
+from graders.checks.callbacks import callback_exercise
 from graders.checks.core import (
     Assignment,
     Check,
     Exercise,
     InvalidValue,
-    NotImplementedYet,
     Verdict,
+    call_learner,
     fail,
     ok,
+    returned,
 )
 from graders.checks.datasets import (
     course_data,
@@ -169,11 +170,7 @@ def observe_dataset(namespace: Mapping[str, Any]) -> dict[str, Any]:
             dataset = namespace["training_dataset"]()
         except Exception as error:  # described while DATA_DIR is set, so feedback can name it
             raise InvalidValue(describe_error("training_dataset", error)) from error
-        if dataset is None:
-            raise NotImplementedYet(
-                _("{name}() returned None.").format(name="training_dataset")
-            )
-        described = describe_image_dataset(dataset)
+        described = describe_image_dataset(returned(dataset, "training_dataset"))
         with tempfile.TemporaryDirectory(prefix="happy-or-sad-part-") as part:
             _copy_subset(Path(folder), Path(part))
             namespace_dir = _point_data_dir(namespace, part)
@@ -245,11 +242,7 @@ def observe_model(namespace: Mapping[str, Any]) -> dict[str, Any]:
     """Call create_and_compile_model(), describe the model and run it on 10 course images."""
     import numpy as np
 
-    model = namespace["create_and_compile_model"]()
-    if model is None:
-        raise NotImplementedYet(
-            _("{name}() returned None.").format(name="create_and_compile_model")
-        )
+    model = call_learner(namespace, "create_and_compile_model")
     described = describe_model(model)
     if not described["is_model"]:
         return {"model": described}
@@ -329,14 +322,6 @@ def _runs(obs: dict[str, Any]) -> Verdict:
     return ok()
 
 
-# ------------------------------------------------------------------ EarlyStoppingCallback
-
-
-def observe_callback(namespace: Mapping[str, Any]) -> dict[str, Any]:
-    """Probe EarlyStoppingCallback with synthetic logs around 0.999 accuracy."""
-    return observe_callback_class(namespace, "EarlyStoppingCallback", "accuracy", THRESHOLD)
-
-
 # ------------------------------------------------------------------ train_happy_sad_model
 
 
@@ -400,12 +385,7 @@ ASSIGNMENT = Assignment(
                 Check(lazy("gives probabilities for a batch of happy-or-sad images"), 4, _runs),
             ),
         ),
-        Exercise(
-            "EarlyStoppingCallback",
-            observe_callback,
-            callback_checks("accuracy", THRESHOLD, points=(4, 4, 4, 3)),
-            seeded=False,
-        ),
+        callback_exercise("EarlyStoppingCallback", "accuracy", THRESHOLD, points=(4, 4, 4, 3)),
         Exercise(
             "train_happy_sad_model",
             observe_training,

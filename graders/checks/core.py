@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from graders.i18n import N_, Text, _, translate
 
 Observation = dict[str, Any]
+T = TypeVar("T")
 
 
 class NotImplementedYet(Exception):
@@ -21,6 +22,20 @@ class NotImplementedYet(Exception):
 
 class InvalidValue(Exception):
     """Raised by an observer when the learner's value has a form no check can read."""
+
+
+def returned(value: T, name: str) -> T:
+    """value, what the learner's function called name returned; NotImplementedYet when it
+    is None, what the template's placeholder returns."""
+    if value is None:
+        raise NotImplementedYet(_("{name}() returned None.").format(name=name))
+    return value
+
+
+def call_learner(namespace: Mapping[str, Any], name: str, *args: Any) -> Any:
+    """Call the learner's function called name in namespace with args and return its value;
+    NotImplementedYet when it returns None (see returned)."""
+    return returned(namespace[name](*args), name)
 
 
 @dataclass(frozen=True)
