@@ -75,7 +75,7 @@ def load_mnist(split: str = "train") -> tuple[Any, Any]:
 # -------------------------------------------------------------- create_and_compile_model
 
 
-def observe_model(namespace: Mapping[str, Any]) -> dict[str, Any]:
+def observe_create_and_compile_model(namespace: Mapping[str, Any]) -> dict[str, Any]:
     """Describe the model create_and_compile_model() returns and run it on real images."""
     model = call_learner(namespace, "create_and_compile_model")
     described = describe_model(model)
@@ -88,7 +88,7 @@ def observe_model(namespace: Mapping[str, Any]) -> dict[str, Any]:
 # --------------------------------------------------------------------------- train_mnist
 
 
-def observe_training(namespace: Mapping[str, Any]) -> dict[str, Any]:
+def observe_train_mnist(namespace: Mapping[str, Any]) -> dict[str, Any]:
     """Train with the learner's train_mnist on MNIST loaded here, and describe the History."""
     images, labels = load_mnist("train")
     return observe_fit(
@@ -116,7 +116,7 @@ ASSIGNMENT = Assignment(
     exercises=(
         Exercise(
             "create_and_compile_model",
-            observe_model,
+            observe_create_and_compile_model,
             classifier_checks(
                 [28, 28],
                 (lazy("a Flatten layer and a hidden Dense layer before the output"),
@@ -131,7 +131,7 @@ ASSIGNMENT = Assignment(
         callback_exercise("EarlyStoppingCallback", METRIC, THRESHOLD, points=(7, 5, 5, 5)),
         Exercise(
             "train_mnist",
-            observe_training,
+            observe_train_mnist,
             early_stopping_checks(
                 METRIC, THRESHOLD, MAX_EPOCHS, points=(10, 28, 12), tolerance=TOLERANCE
             ),

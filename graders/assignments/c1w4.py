@@ -160,7 +160,7 @@ def _reference_batch(folder: str) -> Any:
 # --------------------------------------------------------------------- training_dataset
 
 
-def observe_dataset(namespace: Mapping[str, Any]) -> dict[str, Any]:
+def observe_training_dataset(namespace: Mapping[str, Any]) -> dict[str, Any]:
     """Call training_dataset() on the course data, then on a folder holding part of it
     (SUBSET), and summarize both datasets (or the error of the second call)."""
     from graders.checks.run import describe_error
@@ -219,15 +219,15 @@ def _on_both_folders(obs: dict[str, Any], judge: Any, subset_judge: Any = None) 
     return Verdict(False, f"{why} {second.feedback}")
 
 
-def _batches(obs: dict[str, Any]) -> Verdict:
+def _training_dataset_batches(obs: dict[str, Any]) -> Verdict:
     return _on_both_folders(obs, lambda described: expect_batches(described, BATCH_SIZE))
 
 
-def _images(obs: dict[str, Any]) -> Verdict:
+def _training_dataset_images(obs: dict[str, Any]) -> Verdict:
     return _on_both_folders(obs, lambda d: expect_images(d, [IMAGE_SIZE, IMAGE_SIZE, 3]))
 
 
-def _labels(obs: dict[str, Any]) -> Verdict:
+def _training_dataset_labels(obs: dict[str, Any]) -> Verdict:
     return _on_both_folders(
         obs,
         lambda described: expect_labels(described, CLASSES, CLASS_MEANS, MEAN_TOLERANCE),
@@ -238,7 +238,7 @@ def _labels(obs: dict[str, Any]) -> Verdict:
 # ------------------------------------------------------------ create_and_compile_model
 
 
-def observe_model(namespace: Mapping[str, Any]) -> dict[str, Any]:
+def observe_create_and_compile_model(namespace: Mapping[str, Any]) -> dict[str, Any]:
     """Call create_and_compile_model(), describe the model and run it on 10 course images."""
     import numpy as np
 
@@ -256,24 +256,24 @@ def observe_model(namespace: Mapping[str, Any]) -> dict[str, Any]:
     return {"model": described, "run": run}
 
 
-def _input(obs: dict[str, Any]) -> Verdict:
+def _create_and_compile_model_input(obs: dict[str, Any]) -> Verdict:
     model = obs["model"]
     if not model.get("is_model"):
         return expect_model(model)
     return expect_shapes(model, [None, IMAGE_SIZE, IMAGE_SIZE, 3], model.get("output_shape"))
 
 
-def _convolutions(obs: dict[str, Any]) -> Verdict:
+def _create_and_compile_model_convolutions(obs: dict[str, Any]) -> Verdict:
     return expect_convolutions(obs["model"])
 
 
-def _params(obs: dict[str, Any]) -> Verdict:
+def _create_and_compile_model_params(obs: dict[str, Any]) -> Verdict:
     return expect_params_at_most(
         obs["model"], PARAMS_CAP, REFERENCE, cap_reason(REFERENCE)
     )
 
 
-def _output_and_loss(obs: dict[str, Any]) -> Verdict:
+def _create_and_compile_model_output_and_loss(obs: dict[str, Any]) -> Verdict:
     model = obs["model"]
     problem = not_compiled(model)
     if problem is not None:
@@ -293,18 +293,18 @@ def _output_and_loss(obs: dict[str, Any]) -> Verdict:
     return ok()
 
 
-def _accuracy(obs: dict[str, Any]) -> Verdict:
+def _create_and_compile_model_accuracy(obs: dict[str, Any]) -> Verdict:
     model = obs["model"]
     if not model.get("is_model"):
         return expect_model(model)
     if not model.get("compiled"):
-        return _output_and_loss(obs)
+        return _create_and_compile_model_output_and_loss(obs)
     if "accuracy" not in model.get("metrics", []):
         return fail(_("metrics"), "['accuracy']", model.get("metrics"))
     return ok()
 
 
-def _runs(obs: dict[str, Any]) -> Verdict:
+def _create_and_compile_model_runs(obs: dict[str, Any]) -> Verdict:
     if not obs["model"].get("is_model"):
         return expect_model(obs["model"])
     run = obs["run"]
@@ -325,7 +325,7 @@ def _runs(obs: dict[str, Any]) -> Verdict:
 # ------------------------------------------------------------------ train_happy_sad_model
 
 
-def observe_training(namespace: Mapping[str, Any]) -> dict[str, Any]:
+def observe_train_happy_sad_model(namespace: Mapping[str, Any]) -> dict[str, Any]:
     """Call train_happy_sad_model() on the course data and describe the History it returns."""
     name = "train_happy_sad_model"
     with _DataDir(namespace):
@@ -359,36 +359,41 @@ ASSIGNMENT = Assignment(
     exercises=(
         Exercise(
             "training_dataset",
-            observe_dataset,
+            observe_training_dataset,
             (
                 Check(
                     lazy("a tf.data.Dataset of (images, labels) in batches of {size}",
                          size=BATCH_SIZE),
                     10,
-                    _batches,
+                    _training_dataset_batches,
                 ),
-                Check(lazy("150x150 RGB images with pixels rescaled to [0, 1]"), 8, _images),
-                Check(lazy("the 80 images, labelled 0 (happy) and 1 (sad)"), 12, _labels),
+                Check(lazy("150x150 RGB images with pixels rescaled to [0, 1]"), 8,
+                      _training_dataset_images),
+                Check(lazy("the 80 images, labelled 0 (happy) and 1 (sad)"), 12,
+                      _training_dataset_labels),
             ),
         ),
         Exercise(
             "create_and_compile_model",
-            observe_model,
+            observe_create_and_compile_model,
             (
-                Check(lazy("input shape (None, 150, 150, 3)"), 4, _input),
-                Check(
-                    lazy("Conv2D and MaxPooling2D layers before the classifier"), 3, _convolutions
-                ),
-                Check(lazy("output layer and loss suit 0/1 labels"), 8, _output_and_loss),
-                Check(lazy("compiled with the accuracy metric"), 4, _accuracy),
-                Check(lazy("at most {count:,} parameters", count=PARAMS_CAP), 2, _params),
-                Check(lazy("gives probabilities for a batch of happy-or-sad images"), 4, _runs),
+                Check(lazy("input shape (None, 150, 150, 3)"), 4, _create_and_compile_model_input),
+                Check(lazy("Conv2D and MaxPooling2D layers before the classifier"), 3,
+                      _create_and_compile_model_convolutions),
+                Check(lazy("output layer and loss suit 0/1 labels"), 8,
+                      _create_and_compile_model_output_and_loss),
+                Check(lazy("compiled with the accuracy metric"), 4,
+                      _create_and_compile_model_accuracy),
+                Check(lazy("at most {count:,} parameters", count=PARAMS_CAP), 2,
+                      _create_and_compile_model_params),
+                Check(lazy("gives probabilities for a batch of happy-or-sad images"), 4,
+                      _create_and_compile_model_runs),
             ),
         ),
         callback_exercise("EarlyStoppingCallback", "accuracy", THRESHOLD, points=(4, 4, 4, 3)),
         Exercise(
             "train_happy_sad_model",
-            observe_training,
+            observe_train_happy_sad_model,
             early_stopping_checks(
                 "accuracy", THRESHOLD, MAX_EPOCHS, points=(10, 14, 6), tolerance=TOLERANCE
             ),
