@@ -227,6 +227,23 @@ WRONG: dict[str, tuple[dict[str, str], tuple[str, ...], dict[str, str]]] = {
             "probabilities between 0 and 1",
         },
     ),
+    "fails_on_images_with_an_empty_message": (
+        # An exception whose message is empty (Keras re-raises it with its context, but its
+        # own str() stays ""): only the check that runs the model on images fails.
+        {"ex2-create-and-compile-model": MODEL.format(**GOOD_MODEL).replace(
+            "    return model",
+            "    class Silent(Exception):\n"
+            "        def __str__(self):\n"
+            "            return ''\n"
+            "    def call(*args, **kwargs):\n"
+            "        raise Silent()\n"
+            "    model.call = call\n"
+            "    return model",
+        )},
+        ("create_and_compile_model",),
+        {M4: "the model on a batch of 10 happy-or-sad images: expected an output, but got "
+             "Silent."},
+    ),
     "no_convolutions": (
         {"ex2-create-and-compile-model": MODEL.format(**GOOD_MODEL).replace(
             '        tf.keras.layers.Conv2D(16, (3, 3), activation="relu"),\n'

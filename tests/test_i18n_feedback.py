@@ -17,7 +17,14 @@ from test_feedback import error_of, learner_namespace
 
 from graders import catalogue, i18n
 from graders.checks import run
-from graders.checks.core import Assignment, Check, Exercise, NotImplementedYet, fail
+from graders.checks.core import (
+    Assignment,
+    Check,
+    Exercise,
+    NotImplementedYet,
+    call_learner,
+    fail,
+)
 from graders.checks.models import (
     cap_reason,
     classifier_checks,
@@ -154,12 +161,14 @@ def run_texts() -> list[str]:
         return fail(lazy("value"), 1, observation["value"]["missing"])  # a malformed one
 
     exercise = Exercise("absent", observe, (Check(lazy("a value"), 1, judge),))
+    returns_none = Exercise("absent", lambda namespace: call_learner(namespace, "absent"), ())
     observations = [
         run.observe_exercise(exercise, {}),
         run.observe_exercise(exercise, {"absent": None}),
+        run.observe_exercise(returns_none, {"absent": lambda: None}),
         run.observe_exercise(exercise, {"absent": {}}),
         run.not_graded("timeout"),
-        {"status": run.ERROR},
+        {"status": run.OBSERVATION_FAILED},
     ]
     texts = [o.get("message", "") for o in observations]
     for observation in observations:

@@ -32,8 +32,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from graders.checks.callbacks import callback_checks, observe_callback_class
-from graders.checks.core import Assignment, Exercise, NotImplementedYet
+from graders.checks.callbacks import callback_exercise
+from graders.checks.core import Assignment, Exercise, call_learner
 from graders.checks.datasets import load_mnist as load_raw_mnist
 from graders.checks.models import (
     classifier_checks,
@@ -44,7 +44,7 @@ from graders.checks.models import (
 )
 from graders.checks.training import early_stopping_checks, observe_fit
 from graders.checks.verification import Measure, accuracy
-from graders.i18n import _, lazy
+from graders.i18n import lazy
 
 METRIC, THRESHOLD = "accuracy", 0.98
 MAX_EPOCHS = 10
@@ -75,13 +75,9 @@ def load_mnist(split: str = "train") -> tuple[Any, Any]:
 # -------------------------------------------------------------- create_and_compile_model
 
 
-def observe_model(namespace: Mapping[str, Any]) -> dict[str, Any]:
+def observe_create_and_compile_model(namespace: Mapping[str, Any]) -> dict[str, Any]:
     """Describe the model create_and_compile_model() returns and run it on real images."""
-    model = namespace["create_and_compile_model"]()
-    if model is None:
-        raise NotImplementedYet(
-            _("{name}() returned None.").format(name="create_and_compile_model")
-        )
+    model = call_learner(namespace, "create_and_compile_model")
     described = describe_model(model)
     if described["is_model"]:
         images, _labels = load_mnist("test")
@@ -89,18 +85,10 @@ def observe_model(namespace: Mapping[str, Any]) -> dict[str, Any]:
     return described
 
 
-# ----------------------------------------------------------------- EarlyStoppingCallback
-
-
-def observe_callback(namespace: Mapping[str, Any]) -> dict[str, Any]:
-    """Probe EarlyStoppingCallback's on_epoch_end with accuracies around 98%."""
-    return observe_callback_class(namespace, "EarlyStoppingCallback", METRIC, THRESHOLD)
-
-
 # --------------------------------------------------------------------------- train_mnist
 
 
-def observe_training(namespace: Mapping[str, Any]) -> dict[str, Any]:
+def observe_train_mnist(namespace: Mapping[str, Any]) -> dict[str, Any]:
     """Train with the learner's train_mnist on MNIST loaded here, and describe the History."""
     images, labels = load_mnist("train")
     return observe_fit(
@@ -128,7 +116,7 @@ ASSIGNMENT = Assignment(
     exercises=(
         Exercise(
             "create_and_compile_model",
-            observe_model,
+            observe_create_and_compile_model,
             classifier_checks(
                 [28, 28],
                 (lazy("a Flatten layer and a hidden Dense layer before the output"),
@@ -140,16 +128,10 @@ ASSIGNMENT = Assignment(
                 points=(5, 5, 4, 8, 6),
             ),
         ),
-        Exercise(
-            "EarlyStoppingCallback",
-            observe_callback,
-            callback_checks(METRIC, THRESHOLD, points=(7, 5, 5, 5)),
-            kind="class",
-            seeded=False,
-        ),
+        callback_exercise("EarlyStoppingCallback", METRIC, THRESHOLD, points=(7, 5, 5, 5)),
         Exercise(
             "train_mnist",
-            observe_training,
+            observe_train_mnist,
             early_stopping_checks(
                 METRIC, THRESHOLD, MAX_EPOCHS, points=(10, 28, 12), tolerance=TOLERANCE
             ),

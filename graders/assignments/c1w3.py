@@ -39,8 +39,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from graders.checks.callbacks import callback_checks, observe_callback_class
-from graders.checks.core import Assignment, Check, Exercise, NotImplementedYet, Verdict, fail
+from graders.checks.callbacks import callback_exercise
+from graders.checks.core import Assignment, Check, Exercise, Verdict, call_learner, fail, returned
 from graders.checks.datasets import load_mnist
 from graders.checks.models import (
     classifier_checks,
@@ -93,7 +93,7 @@ def prepared(images: Any) -> Any:
 # ------------------------------------------------------------------ reshape_and_normalize
 
 
-def observe_reshape(namespace: Mapping[str, Any]) -> dict[str, Any]:
+def observe_reshape_and_normalize(namespace: Mapping[str, Any]) -> dict[str, Any]:
     """Call reshape_and_normalize on the raw MNIST training images, then on the test images,
     and describe both results (or the error of the second call)."""
     from graders.checks.run import describe_error
@@ -110,11 +110,7 @@ def observe_reshape(namespace: Mapping[str, Any]) -> dict[str, Any]:
             runs.append({"count": int(images.shape[0]),
                          "error": describe_error("reshape_and_normalize", error)})
             continue
-        if result is None:
-            raise NotImplementedYet(
-                _("{name}() returned None.").format(name="reshape_and_normalize")
-            )
-        runs.append(_describe_reshaped(images, result))
+        runs.append(_describe_reshaped(images, returned(result, "reshape_and_normalize")))
     return {"runs": runs}
 
 
@@ -189,32 +185,20 @@ def _normalized_one(run: dict[str, Any]) -> Verdict:
     return verdict
 
 
-def _reshaped(obs: dict[str, Any]) -> Verdict:
+def _reshape_and_normalize_reshaped(obs: dict[str, Any]) -> Verdict:
     return _on_every_input(obs, _reshaped_one)
 
 
-def _normalized(obs: dict[str, Any]) -> Verdict:
+def _reshape_and_normalize_normalized(obs: dict[str, Any]) -> Verdict:
     return _on_every_input(obs, _normalized_one, errors_count=False)
-
-
-# ----------------------------------------------------------------- EarlyStoppingCallback
-
-
-def observe_callback(namespace: Mapping[str, Any]) -> dict[str, Any]:
-    """Probe EarlyStoppingCallback's on_epoch_end with accuracies around 99.5%."""
-    return observe_callback_class(namespace, "EarlyStoppingCallback", METRIC, THRESHOLD)
 
 
 # ------------------------------------------------------------------- convolutional_model
 
 
-def observe_model(namespace: Mapping[str, Any]) -> dict[str, Any]:
+def observe_convolutional_model(namespace: Mapping[str, Any]) -> dict[str, Any]:
     """Describe the model convolutional_model() returns and run it on real test images."""
-    model = namespace["convolutional_model"]()
-    if model is None:
-        raise NotImplementedYet(
-            _("{name}() returned None.").format(name="convolutional_model")
-        )
+    model = call_learner(namespace, "convolutional_model")
     described = describe_model(model)
     if described["is_model"]:
         images, _labels = load_mnist("test")
@@ -225,7 +209,7 @@ def observe_model(namespace: Mapping[str, Any]) -> dict[str, Any]:
 # ------------------------------------------------------------- train_convolutional_model
 
 
-def observe_training(namespace: Mapping[str, Any]) -> dict[str, Any]:
+def observe_train_convolutional_model(namespace: Mapping[str, Any]) -> dict[str, Any]:
     """Train with the learner's function on MNIST prepared here, and describe the History."""
     images, labels = load_mnist("train")
     train = namespace["train_convolutional_model"]
@@ -259,23 +243,19 @@ ASSIGNMENT = Assignment(
     exercises=(
         Exercise(
             "reshape_and_normalize",
-            observe_reshape,
+            observe_reshape_and_normalize,
             (
-                Check(lazy("returns a float array of shape (N, 28, 28, 1)"), 10, _reshaped),
-                Check(lazy("divides the pixels by 255: values from 0 to 1.0"), 10, _normalized),
+                Check(lazy("returns a float array of shape (N, 28, 28, 1)"), 10,
+                      _reshape_and_normalize_reshaped),
+                Check(lazy("divides the pixels by 255: values from 0 to 1.0"), 10,
+                      _reshape_and_normalize_normalized),
             ),
             seeded=False,
         ),
-        Exercise(
-            "EarlyStoppingCallback",
-            observe_callback,
-            callback_checks(METRIC, THRESHOLD, points=(4, 3, 4, 4)),
-            kind="class",
-            seeded=False,
-        ),
+        callback_exercise("EarlyStoppingCallback", METRIC, THRESHOLD, points=(4, 3, 4, 4)),
         Exercise(
             "convolutional_model",
-            observe_model,
+            observe_convolutional_model,
             classifier_checks(
                 IMAGE_SHAPE,
                 (lazy("Conv2D and MaxPooling2D layers before the classifier"), expect_convolutions),
@@ -288,7 +268,7 @@ ASSIGNMENT = Assignment(
         ),
         Exercise(
             "train_convolutional_model",
-            observe_training,
+            observe_train_convolutional_model,
             early_stopping_checks(
                 METRIC, THRESHOLD, MAX_EPOCHS, points=(10, 24, 10), tolerance=TOLERANCE
             ),

@@ -40,16 +40,17 @@ from collections.abc import Mapping, MutableMapping
 from pathlib import Path
 from typing import Any
 
-from graders.checks.callbacks import callback_checks, observe_callback_class
+from graders.checks.callbacks import callback_exercise
 from graders.checks.core import (
     Assignment,
     Check,
     Exercise,
     InvalidValue,
-    NotImplementedYet,
     Verdict,
+    call_learner,
     fail,
     ok,
+    returned,
 )
 from graders.checks.datasets import (
     course_data,
@@ -69,6 +70,7 @@ from graders.checks.models import (
     parameter_cap,
 )
 from graders.checks.training import early_stopping_checks, observe_training_call
+from graders.checks.values import error_line
 from graders.checks.verification import Measure, accuracy
 from graders.i18n import _, lazy
 
@@ -158,7 +160,7 @@ def _reference_batch(folder: str) -> Any:
 # --------------------------------------------------------------------- training_dataset
 
 
-def observe_dataset(namespace: Mapping[str, Any]) -> dict[str, Any]:
+def observe_training_dataset(namespace: Mapping[str, Any]) -> dict[str, Any]:
     """Call training_dataset() on the course data, then on a folder holding part of it
     (SUBSET), and summarize both datasets (or the error of the second call)."""
     from graders.checks.run import describe_error
@@ -168,11 +170,7 @@ def observe_dataset(namespace: Mapping[str, Any]) -> dict[str, Any]:
             dataset = namespace["training_dataset"]()
         except Exception as error:  # described while DATA_DIR is set, so feedback can name it
             raise InvalidValue(describe_error("training_dataset", error)) from error
-        if dataset is None:
-            raise NotImplementedYet(
-                _("{name}() returned None.").format(name="training_dataset")
-            )
-        described = describe_image_dataset(dataset)
+        described = describe_image_dataset(returned(dataset, "training_dataset"))
         with tempfile.TemporaryDirectory(prefix="happy-or-sad-part-") as part:
             _copy_subset(Path(folder), Path(part))
             namespace_dir = _point_data_dir(namespace, part)
@@ -221,15 +219,15 @@ def _on_both_folders(obs: dict[str, Any], judge: Any, subset_judge: Any = None) 
     return Verdict(False, f"{why} {second.feedback}")
 
 
-def _batches(obs: dict[str, Any]) -> Verdict:
+def _training_dataset_batches(obs: dict[str, Any]) -> Verdict:
     return _on_both_folders(obs, lambda described: expect_batches(described, BATCH_SIZE))
 
 
-def _images(obs: dict[str, Any]) -> Verdict:
+def _training_dataset_images(obs: dict[str, Any]) -> Verdict:
     return _on_both_folders(obs, lambda d: expect_images(d, [IMAGE_SIZE, IMAGE_SIZE, 3]))
 
 
-def _labels(obs: dict[str, Any]) -> Verdict:
+def _training_dataset_labels(obs: dict[str, Any]) -> Verdict:
     return _on_both_folders(
         obs,
         lambda described: expect_labels(described, CLASSES, CLASS_MEANS, MEAN_TOLERANCE),
@@ -240,15 +238,11 @@ def _labels(obs: dict[str, Any]) -> Verdict:
 # ------------------------------------------------------------ create_and_compile_model
 
 
-def observe_model(namespace: Mapping[str, Any]) -> dict[str, Any]:
+def observe_create_and_compile_model(namespace: Mapping[str, Any]) -> dict[str, Any]:
     """Call create_and_compile_model(), describe the model and run it on 10 course images."""
     import numpy as np
 
-    model = namespace["create_and_compile_model"]()
-    if model is None:
-        raise NotImplementedYet(
-            _("{name}() returned None.").format(name="create_and_compile_model")
-        )
+    model = call_learner(namespace, "create_and_compile_model")
     described = describe_model(model)
     if not described["is_model"]:
         return {"model": described}
@@ -258,28 +252,28 @@ def observe_model(namespace: Mapping[str, Any]) -> dict[str, Any]:
         output = np.asarray(model(batch, training=False), dtype=np.float64)
         run = {"shape": list(output.shape), "min": float(output.min()), "max": float(output.max())}
     except Exception as error:  # a model that cannot take the images
-        run = {"error": f"{type(error).__name__}: {str(error).strip().splitlines()[0]}"}
+        run = {"error": error_line(error)}
     return {"model": described, "run": run}
 
 
-def _input(obs: dict[str, Any]) -> Verdict:
+def _create_and_compile_model_input(obs: dict[str, Any]) -> Verdict:
     model = obs["model"]
     if not model.get("is_model"):
         return expect_model(model)
     return expect_shapes(model, [None, IMAGE_SIZE, IMAGE_SIZE, 3], model.get("output_shape"))
 
 
-def _convolutions(obs: dict[str, Any]) -> Verdict:
+def _create_and_compile_model_convolutions(obs: dict[str, Any]) -> Verdict:
     return expect_convolutions(obs["model"])
 
 
-def _params(obs: dict[str, Any]) -> Verdict:
+def _create_and_compile_model_params(obs: dict[str, Any]) -> Verdict:
     return expect_params_at_most(
         obs["model"], PARAMS_CAP, REFERENCE, cap_reason(REFERENCE)
     )
 
 
-def _output_and_loss(obs: dict[str, Any]) -> Verdict:
+def _create_and_compile_model_output_and_loss(obs: dict[str, Any]) -> Verdict:
     model = obs["model"]
     problem = not_compiled(model)
     if problem is not None:
@@ -299,18 +293,18 @@ def _output_and_loss(obs: dict[str, Any]) -> Verdict:
     return ok()
 
 
-def _accuracy(obs: dict[str, Any]) -> Verdict:
+def _create_and_compile_model_accuracy(obs: dict[str, Any]) -> Verdict:
     model = obs["model"]
     if not model.get("is_model"):
         return expect_model(model)
     if not model.get("compiled"):
-        return _output_and_loss(obs)
+        return _create_and_compile_model_output_and_loss(obs)
     if "accuracy" not in model.get("metrics", []):
         return fail(_("metrics"), "['accuracy']", model.get("metrics"))
     return ok()
 
 
-def _runs(obs: dict[str, Any]) -> Verdict:
+def _create_and_compile_model_runs(obs: dict[str, Any]) -> Verdict:
     if not obs["model"].get("is_model"):
         return expect_model(obs["model"])
     run = obs["run"]
@@ -328,18 +322,10 @@ def _runs(obs: dict[str, Any]) -> Verdict:
     return ok()
 
 
-# ------------------------------------------------------------------ EarlyStoppingCallback
-
-
-def observe_callback(namespace: Mapping[str, Any]) -> dict[str, Any]:
-    """Probe EarlyStoppingCallback with synthetic logs around 0.999 accuracy."""
-    return observe_callback_class(namespace, "EarlyStoppingCallback", "accuracy", THRESHOLD)
-
-
 # ------------------------------------------------------------------ train_happy_sad_model
 
 
-def observe_training(namespace: Mapping[str, Any]) -> dict[str, Any]:
+def observe_train_happy_sad_model(namespace: Mapping[str, Any]) -> dict[str, Any]:
     """Call train_happy_sad_model() on the course data and describe the History it returns."""
     name = "train_happy_sad_model"
     with _DataDir(namespace):
@@ -373,42 +359,41 @@ ASSIGNMENT = Assignment(
     exercises=(
         Exercise(
             "training_dataset",
-            observe_dataset,
+            observe_training_dataset,
             (
                 Check(
                     lazy("a tf.data.Dataset of (images, labels) in batches of {size}",
                          size=BATCH_SIZE),
                     10,
-                    _batches,
+                    _training_dataset_batches,
                 ),
-                Check(lazy("150x150 RGB images with pixels rescaled to [0, 1]"), 8, _images),
-                Check(lazy("the 80 images, labelled 0 (happy) and 1 (sad)"), 12, _labels),
+                Check(lazy("150x150 RGB images with pixels rescaled to [0, 1]"), 8,
+                      _training_dataset_images),
+                Check(lazy("the 80 images, labelled 0 (happy) and 1 (sad)"), 12,
+                      _training_dataset_labels),
             ),
         ),
         Exercise(
             "create_and_compile_model",
-            observe_model,
+            observe_create_and_compile_model,
             (
-                Check(lazy("input shape (None, 150, 150, 3)"), 4, _input),
-                Check(
-                    lazy("Conv2D and MaxPooling2D layers before the classifier"), 3, _convolutions
-                ),
-                Check(lazy("output layer and loss suit 0/1 labels"), 8, _output_and_loss),
-                Check(lazy("compiled with the accuracy metric"), 4, _accuracy),
-                Check(lazy("at most {count:,} parameters", count=PARAMS_CAP), 2, _params),
-                Check(lazy("gives probabilities for a batch of happy-or-sad images"), 4, _runs),
+                Check(lazy("input shape (None, 150, 150, 3)"), 4, _create_and_compile_model_input),
+                Check(lazy("Conv2D and MaxPooling2D layers before the classifier"), 3,
+                      _create_and_compile_model_convolutions),
+                Check(lazy("output layer and loss suit 0/1 labels"), 8,
+                      _create_and_compile_model_output_and_loss),
+                Check(lazy("compiled with the accuracy metric"), 4,
+                      _create_and_compile_model_accuracy),
+                Check(lazy("at most {count:,} parameters", count=PARAMS_CAP), 2,
+                      _create_and_compile_model_params),
+                Check(lazy("gives probabilities for a batch of happy-or-sad images"), 4,
+                      _create_and_compile_model_runs),
             ),
         ),
-        Exercise(
-            "EarlyStoppingCallback",
-            observe_callback,
-            callback_checks("accuracy", THRESHOLD, points=(4, 4, 4, 3)),
-            kind="class",
-            seeded=False,
-        ),
+        callback_exercise("EarlyStoppingCallback", "accuracy", THRESHOLD, points=(4, 4, 4, 3)),
         Exercise(
             "train_happy_sad_model",
-            observe_training,
+            observe_train_happy_sad_model,
             early_stopping_checks(
                 "accuracy", THRESHOLD, MAX_EPOCHS, points=(10, 14, 6), tolerance=TOLERANCE
             ),

@@ -9,9 +9,10 @@ probe's plain-data outcome.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
-from graders.checks.core import Check, NotImplementedYet, Verdict, fail, ok
+from graders.checks.core import Check, Exercise, NotImplementedYet, Verdict, fail, ok
 from graders.checks.training import metric_name
 from graders.checks.values import type_name
 from graders.i18n import _, lazy
@@ -269,3 +270,16 @@ def callback_checks(
         Check(lazy("stops training above {percent} {metric}", percent=percent, metric=name),
               points[3], behaviour("above")),
     )
+
+
+def callback_exercise(
+    name: str, metric: str, threshold: float, points: tuple[int, int, int, int]
+) -> Exercise:
+    """The exercise of the callback class called name that stops training at threshold of
+    metric: probed around the threshold (observe_callback_class, no training, so unseeded)
+    and judged by callback_checks with their points."""
+
+    def observe(namespace: Mapping[str, Any]) -> dict[str, Any]:
+        return observe_callback_class(namespace, name, metric, threshold)
+
+    return Exercise(name, observe, callback_checks(metric, threshold, points), seeded=False)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from graders.i18n import N_, Text, _, translate
 
 Observation = dict[str, Any]
+T = TypeVar("T")
 
 
 class NotImplementedYet(Exception):
@@ -21,6 +22,20 @@ class NotImplementedYet(Exception):
 
 class InvalidValue(Exception):
     """Raised by an observer when the learner's value has a form no check can read."""
+
+
+def returned(value: T, name: str) -> T:
+    """value, what the learner's function called name returned; NotImplementedYet when it
+    is None, what the template's placeholder returns."""
+    if value is None:
+        raise NotImplementedYet(_("{name}() returned None.").format(name=name))
+    return value
+
+
+def call_learner(namespace: Mapping[str, Any], name: str, *args: Any) -> Any:
+    """Call the learner's function called name in namespace with args and return its value;
+    NotImplementedYet when it returns None (see returned)."""
+    return returned(namespace[name](*args), name)
 
 
 @dataclass(frozen=True)
@@ -47,9 +62,9 @@ FAIL_TEMPLATE = N_("{what}: expected {want}, but got {got}.")
 
 @dataclass(frozen=True)
 class Check:
-    """One scored test of an exercise. ``hidden`` checks run only in the grader.
+    """One scored check of an exercise. ``hidden`` checks run only in the grader.
 
-    ``label`` says what is tested, in English or as a Text translated when shown; ``name``
+    ``label`` says what is checked, in English or as a Text translated when shown; ``name``
     is the label in the current language.
     """
 
@@ -60,7 +75,7 @@ class Check:
 
     @property
     def name(self) -> str:
-        """What the check tests, in the current language."""
+        """What is checked, in the current language."""
         return str(self.label)
 
 
@@ -75,8 +90,6 @@ class Exercise:
     name: str
     observe: Callable[[Mapping[str, Any]], Observation]
     checks: tuple[Check, ...]
-    #: What the learner writes, e.g. "function", "class", "answer".
-    kind: str = "function"
     #: Whether observing needs seeds and op determinism (anything that trains or samples).
     seeded: bool = True
 

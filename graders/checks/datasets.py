@@ -7,9 +7,8 @@ that summary.
 
 ``load_mnist`` and ``course_data`` give observers the course's own copy of a dataset, so
 what a learner's function is tried on is the course data, whatever their namespace says.
-``course_data`` gives an image dataset: the zip fetched
-into the Keras cache (checked against the manifest), extracted into a temporary folder, so
-what a learner's function reads is the course data, whatever their namespace says.
+``course_data`` gives an image dataset: the zip fetched into the Keras cache (checked
+against the manifest), extracted into a temporary folder.
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 from graders.checks.core import Check, Verdict, fail, ok
-from graders.checks.values import type_name
+from graders.checks.values import error_line, type_name
 from graders.i18n import Text, _, lazy
 
 #: Metric names of older Keras; Keras 3 logs a metric under the very name it was given.
@@ -85,8 +85,7 @@ def run_on_batch(model: Any, batch: Any) -> dict[str, Any]:
     try:
         out = np.asarray(model.predict(batch, verbose=0), dtype=float)
     except Exception as error:  # the learner's model may reject the batch
-        message = str(error).strip().splitlines()[0] if str(error).strip() else ""
-        return {"error": f"{type(error).__name__}: {message}"}
+        return {"error": error_line(error)}
     described: dict[str, Any] = {"shape": list(out.shape)}
     if out.size:
         described.update(min=float(out.min()), max=float(out.max()))

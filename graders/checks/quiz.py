@@ -72,7 +72,6 @@ def quiz_exercises(questions: list[Question], total: int = 100) -> tuple[Exercis
                         True,
                     ),
                 ),
-                kind="answer",
                 seeded=False,
             )
         )

@@ -12,17 +12,21 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from graders.checks.core import Exercise, InvalidValue, NotImplementedYet
+from graders.checks.values import first_line
 from graders.i18n import N_, _, translate
 
+#: The statuses of an observation (see observe_exercise). OBSERVATION_FAILED: the learner's
+#: code raised, or the grader could not observe the exercise (a GradeResult's status for a
+#: grading that failed as a whole is another constant, in graders.grading.result).
 OK = "ok"
 NOT_IMPLEMENTED = "not_implemented"
 INVALID = "invalid"
 MISSING = "missing"
-ERROR = "error"
+OBSERVATION_FAILED = "error"
 
 
 @dataclass(frozen=True)
-class TestResult:
+class CheckResult:
     """The outcome of one check, as reported to the learner and in the grader's JSON."""
 
     name: str
@@ -67,23 +71,20 @@ def observe_exercise(
     except BaseException as error:  # learner code may raise anything, SystemExit included
         if isinstance(error, KeyboardInterrupt):
             raise
-        return {"status": ERROR, "message": describe_error(exercise.name, error)}
+        return {"status": OBSERVATION_FAILED, "message": describe_error(exercise.name, error)}
     return {"status": OK, "data": data}
 
 
 def not_graded(reason: str) -> dict[str, Any]:
     """The observation of an exercise the grader could not observe, saying why."""
-    return {"status": ERROR, "message": _("Not graded: {reason}.").format(reason=reason)}
+    message = _("Not graded: {reason}.").format(reason=reason)
+    return {"status": OBSERVATION_FAILED, "message": message}
 
 
-def judge_exercise(
-    exercise: Exercise, observation: Mapping[str, Any], include_hidden: bool = True
-) -> list[TestResult]:
+def judge_exercise(exercise: Exercise, observation: Mapping[str, Any]) -> list[CheckResult]:
     """Score every check of the exercise against its observation; never raises."""
     results = []
     for check in exercise.checks:
-        if check.hidden and not include_hidden:
-            continue
         if observation.get("status") != OK:
             passed, feedback = False, _("no observation")
             if "message" in observation:
@@ -98,7 +99,7 @@ def judge_exercise(
                     error_type=type(error).__name__, error=error
                 )
         results.append(
-            TestResult(
+            CheckResult(
                 name=f"{exercise.name}: {check.name}",
                 passed=passed,
                 points=check.points if passed else 0,
@@ -142,7 +143,7 @@ def describe_error(name: str, error: BaseException) -> str:
             )
         else:
             where = " " + _("(line {line} of your cell)").format(line=summary.lineno)
-    message = str(error).strip().splitlines()[0] if str(error).strip() else ""
+    message = first_line(error)
     kind = type(error).__name__
     raised_inside_a_library = bool(frames) and frames[-1][2]
     if frames and raised_inside_a_library:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from graders.checks.core import Check, NotImplementedYet, Verdict, fail, ok
+from graders.checks.core import Check, Verdict, fail, ok, returned
 from graders.checks.values import type_name
 from graders.checks.verification import Measure, hand_over
 from graders.i18n import N_, Text, _, lazy, ngettext
@@ -60,9 +60,7 @@ def observe_training_call(call: Any, name: str, measure: Measure) -> dict[str, A
     from graders.checks import fits
 
     with fits.watching() as seen:
-        history = call()
-    if history is None:
-        raise NotImplementedYet(_("{name}() returned None.").format(name=name))
+        history = returned(call(), name)
     described = describe_history(history)
     if not described["is_history"]:
         return described

@@ -18,6 +18,19 @@ def type_name(value: Any) -> str:
     return kind.__qualname__ if module == "builtins" else f"{module}.{kind.__qualname__}"
 
 
+def first_line(error: BaseException) -> str:
+    """The first line of an exception's message, "" when the message is empty."""
+    lines = str(error).strip().splitlines()
+    return lines[0] if lines else ""
+
+
+def error_line(error: BaseException, limit: int | None = None) -> str:
+    """An exception in one line: its type and the first line of its message (at most limit
+    characters), e.g. "ValueError: bad shape"; only its type when the message is empty."""
+    message = first_line(error)[:limit]
+    return f"{type(error).__name__}: {message}" if message else type(error).__name__
+
+
 def describe_array(value: Any) -> dict[str, Any]:
     """Type, dtype, shape, range and (for small arrays) values of an array-like."""
     import numpy as np

@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from graders.checks.values import error_line
 from graders.i18n import _
 
 #: The most parameters a handed-over model may have: above the largest the model checks
@@ -24,6 +25,8 @@ from graders.i18n import _
 MAX_PARAMS = 100_000_000
 #: Weights travel in pieces of this many bytes (5.3 bytes a float32 weight in base64).
 CHUNK = 8 * 2**20
+#: How much of an error's message the reasons below quote.
+MESSAGE_LIMIT = 200
 #: Numeric array kinds a weight may have (no objects: nothing is unpickled).
 _KINDS = set("fiub")
 #: False in the grader's worker: there the model is only handed over, and the verifier
@@ -132,7 +135,7 @@ def export_model(model: Any) -> dict[str, Any]:
         config = keras.saving.serialize_keras_object(model)
     except Exception as error:
         return {"refused": _("Keras could not write it down as a config ({error})").format(
-            error=_first_line(error))}
+            error=error_line(error, MESSAGE_LIMIT))}
     if STREAM is not None:  # the grader's worker: the weights go straight to the grader
         return {"config": config, "stream": STREAM(model.weights)}
     arrays = []
@@ -141,11 +144,6 @@ def export_model(model: Any) -> dict[str, Any]:
         arrays.append({"dtype": pieces[0]["dtype"], "shape": pieces[0]["shape"],
                        "chunks": [piece["data"] for piece in pieces]})
     return {"config": config, "arrays": arrays}
-
-
-def _first_line(error: BaseException) -> str:
-    text = str(error).strip().splitlines()
-    return f"{type(error).__name__}: {text[0][:200]}" if text else type(error).__name__
 
 
 def rebuild(export: Any) -> Any:
@@ -165,7 +163,8 @@ def rebuild(export: Any) -> Any:
         raise
     except Exception as error:
         raise Unverifiable(
-            _("its weights are unreadable ({error})").format(error=_first_line(error))
+            _("its weights are unreadable ({error})").format(
+                error=error_line(error, MESSAGE_LIMIT))
         ) from None
     try:
         model = keras.saving.deserialize_keras_object(config, safe_mode=True)
@@ -173,7 +172,7 @@ def rebuild(export: Any) -> Any:
         raise Unverifiable(
             _("Keras' safe mode cannot rebuild it from its config: Lambda layers, custom "
               "classes or custom functions need code to run ({error})").format(
-                error=_first_line(error))
+                error=error_line(error, MESSAGE_LIMIT))
         ) from None
     if type(model) not in _keras_model_classes():
         raise Unverifiable(_("its config rebuilds a {type}, not a Keras model").format(
@@ -182,7 +181,8 @@ def rebuild(export: Any) -> Any:
         model.set_weights(values)
     except Exception as error:
         raise Unverifiable(
-            _("its weights do not fit its layers ({error})").format(error=_first_line(error))
+            _("its weights do not fit its layers ({error})").format(
+                error=error_line(error, MESSAGE_LIMIT))
         ) from None
     return model
 
@@ -196,7 +196,7 @@ def measure_export(measure: Measure, export: Any, data: Any) -> dict[str, Any]:
         return {"error": str(reason)}
     except Exception as error:  # a model that rebuilds but cannot take the data
         return {"error": _("measuring it on the grader's data failed ({error})").format(
-            error=_first_line(error))}
+            error=error_line(error, MESSAGE_LIMIT))}
 
 
 def hand_over(model: Any, measure: Measure) -> dict[str, Any]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from graders.checks.run import TestResult
+from graders.checks.run import CheckResult
 from graders.i18n import N_, translate
 
 GRADED = "graded"
@@ -30,7 +30,7 @@ class GradeResult:
     assignment: str | None
     notebook: str
     status: str
-    tests: list[TestResult] = field(default_factory=list)
+    tests: list[CheckResult] = field(default_factory=list)
     max_score: int = 0
     duration_s: float = 0.0
     message: str | None = None
