@@ -1,7 +1,7 @@
 """Running one worker and watching it from the grader: time, memory, output, handover.
 
 The grader starts the worker, writes it the job and token, then reads the handover pipe
-and the worker's output (keeping only its head and tail) in two threads, while the calling
+and the worker's output (keeping only its tail) in two threads, while the calling
 thread enforces the wall-clock limit and the memory limit (the resident memory of every
 process of the worker's user id, or, where it has none of its own, of its process group and
 descendants, read from /proc). When the worker ends, or is stopped, every process left under
@@ -26,7 +26,7 @@ from typing import Any
 from graders.grading import channel, isolation
 from graders.i18n import _
 
-#: How much of the worker's output is kept: its first and last KEEP bytes.
+#: How much of the worker's output is kept: its last KEEP bytes.
 KEEP = 32 * 1024
 #: How often the memory watchdog looks, in seconds.
 POLL_S = 0.1
@@ -46,7 +46,6 @@ class Outcome:
     channel_problem: str | None = None
     code: int | None = None
     stopped: str | None = None
-    output_head: bytes = b""
     output_tail: bytes = b""
     output_bytes: int = 0
     #: The grader's monotonic clock when the worker was started, when each message arrived
@@ -65,8 +64,6 @@ def new_uid() -> int:
 def _read_output(stream: Any, outcome: Outcome) -> None:
     tail = bytearray()
     while chunk := stream.read1(65536):
-        if len(outcome.output_head) < KEEP:
-            outcome.output_head += chunk[: KEEP - len(outcome.output_head)]
         outcome.output_bytes += len(chunk)
         tail += chunk
         del tail[:-KEEP]
