@@ -74,20 +74,14 @@ def main(fd: int) -> int:
     from graders.determinism import seed_everything
 
     assignment = get_assignment(job["assignment"])
-    if any(exercise.seeded for exercise in assignment.exercises):
-        seed_everything(job["seed"])
+    seeded = any(exercise.seeded for exercise in assignment.exercises)
+    seed_everything(job["seed"], tensorflow=seeded)  # a quiz: no TensorFlow start-up
+    if seeded:
         from graders.checks import fits, verification
 
         fits.install()  # every fit recorded by the grader's callback, before learner code
         verification.MEASURE_IN_PROCESS = False  # the verifier measures the trained models
         verification.STREAM = weights_sender(send, verification.encode_array)
-    else:  # a quiz: no TensorFlow start-up
-        import random
-
-        import numpy
-
-        random.seed(job["seed"])
-        numpy.random.seed(job["seed"])
     namespace: dict[str, Any] = {"__name__": "__main__"}
     shell = InteractiveShell.instance(user_ns=namespace)
     changes, taken, observe, seed = tamper.changes, tamper.snapshot(), observe_exercise, job["seed"]
