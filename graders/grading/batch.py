@@ -22,7 +22,7 @@ from graders.grading import supervise
 from graders.grading.gradebook import write_atomically, write_gradebook
 from graders.grading.progress import Progress
 from graders.grading.report import render_html, render_markdown
-from graders.grading.runner import Limits, grade_notebook
+from graders.grading.runner import Limits, grade
 
 
 def grade_source(name: str, data: bytes | None, limits: Limits, expected: str | None) -> dict:
@@ -31,8 +31,7 @@ def grade_source(name: str, data: bytes | None, limits: Limits, expected: str | 
         path = Path(folder, Path(name).name)
         if data is not None:
             path.write_bytes(data)
-        result = grade_notebook(path, limits.timeout_s, memory_mb=limits.memory_mb,
-                                expected=expected, concurrent=limits.concurrent)
+        result = grade(path, limits, expected)
     record = result.to_json()
     record["notebook"] = name
     return record

@@ -8,7 +8,6 @@ import signal
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -17,12 +16,11 @@ from graders.checks.run import MISSING, judge_exercise, not_graded
 from graders.determinism import SEED
 from graders.grading import isolation, supervise, verify
 from graders.grading.budget import cpu_budget
+from graders.grading.limits import DEFAULT_MEMORY_MB, Limits
 from graders.grading.result import ERROR, GRADED, GradeResult
 from graders.grading.submission import Submission, SubmissionError, load_submission
 from graders.i18n import N_, _, translate
 
-#: Memory a submission may use (MiB), unless --memory says otherwise.
-DEFAULT_MEMORY_MB = 4096
 #: Size of each writable tmpfs and of any one file the submission writes (MiB).
 DISK_MB = 512
 #: What each signal the worker may die of means, in words ({disk}: DISK_MB).
@@ -35,16 +33,6 @@ _SIGNALS = {
 }
 
 
-@dataclass(frozen=True)
-class Limits:
-    """What one submission may use: wall-clock seconds (None: the assignment's), memory, and
-    how many submissions run at once (each gets that share of the cores: see budget)."""
-
-    timeout_s: float | None = None
-    memory_mb: int = DEFAULT_MEMORY_MB
-    concurrent: int = 1
-
-
 def grade_notebook(
     path: Path,
     timeout_s: float | None = None,
@@ -53,18 +41,26 @@ def grade_notebook(
     expected: str | None = None,
     concurrent: int = 1,
 ) -> GradeResult:
-    """Grade the notebook at path; never raises for anything the notebook contains.
+    """Grade the notebook at path under Limits(timeout_s, memory_mb, concurrent): see grade."""
+    return grade(path, Limits(timeout_s, memory_mb, concurrent), expected, seed)
 
-    expected, when given, is the assignment id the notebook must be; concurrent is how many
-    submissions this machine grades at once (for the CPU budget).
+
+def grade(
+    path: Path, limits: Limits, expected: str | None = None, seed: int = SEED
+) -> GradeResult:
+    """Grade the notebook at path within limits; never raises for anything the notebook
+    contains.
+
+    expected, when given, is the assignment id the notebook must be; limits.concurrent is
+    how many submissions this machine grades at once (for the CPU budget).
     """
     started = time.monotonic()
     try:
         submission = load_submission(path, expected)
     except SubmissionError as error:
         return _unreadable(path, error, time.monotonic() - started)
-    limit = timeout_s if timeout_s is not None else submission.assignment.timeout_s
-    report = _execute(submission, limit, memory_mb, seed, concurrent)
+    limit = limits.timeout_s if limits.timeout_s is not None else submission.assignment.timeout_s
+    report = _execute(submission, limit, limits.memory_mb, seed, limits.concurrent)
     result = _judge(submission, report)
     result.duration_s = time.monotonic() - started
     timings = report["timings"]
