@@ -13,25 +13,32 @@ import hashlib
 import json
 import re
 import tempfile
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from graders.grading import supervise
 from graders.grading.gradebook import write_atomically, write_gradebook
 from graders.grading.progress import Progress
 from graders.grading.report import render_html, render_markdown
 from graders.grading.runner import Limits, grade
 
 
-def grade_source(name: str, data: bytes | None, limits: Limits, expected: str | None) -> dict:
-    """Grade a notebook given by its bytes (None: unreadable) under name; its result JSON."""
+def grade_source(
+    name: str,
+    data: bytes | None,
+    limits: Limits,
+    expected: str | None,
+    stop: threading.Event | None = None,
+) -> dict:
+    """Grade a notebook given by its bytes (None: unreadable) under name; its result JSON.
+    Setting stop (an interrupted batch) stops its grading."""
     with tempfile.TemporaryDirectory(prefix="graders-batch-") as folder:
         path = Path(folder, Path(name).name)
         if data is not None:
             path.write_bytes(data)
-        result = grade(path, limits, expected)
+        result = grade(path, limits, expected, stop=stop)
     record = result.to_json()
     record["notebook"] = name
     return record
@@ -62,16 +69,16 @@ def _previous(out: Path, key: str, sha256: str | None) -> dict | None:
 
 def _local(workers: int) -> Callable[[list[tuple]], Iterator[dict]]:
     def run(calls: list[tuple]) -> Iterator[dict]:
+        stop = threading.Event()
         with concurrent.futures.ThreadPoolExecutor(max_workers=workers) as pool:
-            futures = [pool.submit(grade_source, *call) for call in calls]
+            futures = [pool.submit(grade_source, *call, stop) for call in calls]
             try:
                 for future in concurrent.futures.as_completed(futures):
                     yield future.result()
             finally:  # interrupted: stop the running workers, start no more
-                supervise.STOP.set()
+                stop.set()
                 for future in futures:
                     future.cancel()
-        supervise.STOP.clear()
 
     return run
 

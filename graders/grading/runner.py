@@ -7,6 +7,7 @@ import os
 import signal
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -46,13 +47,18 @@ def grade_notebook(
 
 
 def grade(
-    path: Path, limits: Limits, expected: str | None = None, seed: int = SEED
+    path: Path,
+    limits: Limits,
+    expected: str | None = None,
+    seed: int = SEED,
+    stop: threading.Event | None = None,
 ) -> GradeResult:
     """Grade the notebook at path within limits; never raises for anything the notebook
     contains.
 
     expected, when given, is the assignment id the notebook must be; limits.concurrent is
-    how many submissions this machine grades at once (for the CPU budget).
+    how many submissions this machine grades at once (for the CPU budget); setting stop
+    (an interrupted batch) stops the notebook's processes.
     """
     started = time.monotonic()
     try:
@@ -60,7 +66,7 @@ def grade(
     except SubmissionError as error:
         return _unreadable(path, error, time.monotonic() - started)
     limit = limits.timeout_s if limits.timeout_s is not None else submission.assignment.timeout_s
-    report = _execute(submission, limit, limits.memory_mb, seed, limits.concurrent)
+    report = _execute(submission, limit, limits.memory_mb, seed, limits.concurrent, stop)
     result = _judge(submission, report)
     result.duration_s = time.monotonic() - started
     timings = report["timings"]
@@ -128,7 +134,12 @@ def _plan(workdir: str, timeout_s: float, memory_mb: int, concurrent: int) -> di
 
 
 def _execute(
-    submission: Submission, timeout_s: float, memory_mb: int, seed: int, concurrent: int = 1
+    submission: Submission,
+    timeout_s: float,
+    memory_mb: int,
+    seed: int,
+    concurrent: int = 1,
+    stop: threading.Event | None = None,
 ) -> dict[str, Any]:
     """Run the worker on the submission; returns what it reported and why it failed, if it did."""
     assignment = submission.assignment.id
@@ -144,11 +155,12 @@ def _execute(
         env = isolation.environment(plan, seed)
         verify_plan = _plan(verify_dir, timeout_s + verify.MEASURE_S, memory_mb, concurrent)
         verifier = verify.start(
-            assignment, seed, verify_plan, isolation.environment(verify_plan, seed), timeout_s
+            assignment, seed, verify_plan, isolation.environment(verify_plan, seed), timeout_s,
+            stop,
         )
         models: dict[str, Any] = {}
         try:
-            outcome = supervise.run_worker({"job": job, "plan": plan}, env, timeout_s)
+            outcome = supervise.run_worker({"job": job, "plan": plan}, env, timeout_s, stop=stop)
             models = _handed_over(outcome)
         finally:
             measured, problem = verify.finish(verifier, models)

@@ -34,8 +34,6 @@ POLL_S = 0.1
 UID_BASE = 1_000_000_000
 _counter = itertools.count()
 _lock = threading.Lock()
-#: Set to stop every running worker of this process (an interrupted batch).
-STOP = threading.Event()
 
 
 @dataclass
@@ -172,10 +170,12 @@ def run_worker(
     timeout_s: float,
     module: str = "graders.grading.worker",
     later: Callable[[], bytes] | None = None,
+    stop: threading.Event | None = None,
 ) -> Outcome:
     """Run the worker (python -m module) on request (job and plan); never raises for what
     the worker does. With later, the request is one line, and what later() returns (it may
-    block) is written after it, then standard input is closed."""
+    block) is written after it, then standard input is closed. Setting stop (an
+    interrupted batch) stops the worker."""
     plan, token = request["plan"], channel.new_token()
     read_fd, write_fd = os.pipe()
     outcome = Outcome(started=time.monotonic())
@@ -209,7 +209,7 @@ def run_worker(
     uid, limit_kb = plan.get("uid"), plan["memory_mb"] * 1024
     deadline = time.monotonic() + timeout_s
     while process.poll() is None:
-        if STOP.is_set():
+        if stop is not None and stop.is_set():
             outcome.stopped = _("stopped: the batch was interrupted")
         elif time.monotonic() > deadline:
             outcome.stopped = _("stopped after the time limit of {seconds:g} s").format(

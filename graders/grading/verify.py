@@ -112,9 +112,15 @@ class Verifier:
 
 
 def start(
-    assignment_id: str, seed: int, plan: dict[str, Any], env: dict[str, str], timeout_s: float
+    assignment_id: str,
+    seed: int,
+    plan: dict[str, Any],
+    env: dict[str, str],
+    timeout_s: float,
+    stop: threading.Event | None = None,
 ) -> Verifier | None:
-    """Start the verifier for the assignment (None when it has nothing to measure)."""
+    """Start the verifier for the assignment (None when it has nothing to measure); setting
+    stop stops it."""
     if not measures_of(assignment_id):
         return None
     request = {"job": {"assignment": assignment_id, "seed": seed}, "plan": plan}
@@ -122,7 +128,8 @@ def start(
 
     def run() -> None:
         verifier.outcome = supervise.run_worker(
-            request, env, timeout_s + MEASURE_S, module=__name__, later=verifier.models.get
+            request, env, timeout_s + MEASURE_S, module=__name__, later=verifier.models.get,
+            stop=stop,
         )
 
     verifier.thread = threading.Thread(target=run, daemon=True)
