@@ -246,9 +246,11 @@ def command(plan: dict[str, Any], argv: list[str]) -> list[str]:
     wrapped = [*base, "--ro-bind", "/", "/", "--proc", "/proc", "--dev", "/dev"]
     for folder in WRITABLE:
         wrapped += ["--size", size, "--perms", "1777", "--tmpfs", folder]
-    wrapped += ["--dir", WORKDIR, "--dir", f"{CACHE}/keras"]
-    for name, source in plan["caches"].items():
-        if os.path.isdir(source):
+    wrapped += ["--dir", WORKDIR]
+    for name, source in plan["caches"].items():  # see datasets.paths.worker_caches
+        if source is None:
+            wrapped += ["--dir", f"{CACHE}/{name}"]
+        elif os.path.isdir(source):
             wrapped += ["--ro-bind", source, f"{CACHE}/{name}"]
     return [*wrapped, "--chdir", WORKDIR, "--", *argv]
 
@@ -269,7 +271,7 @@ def _namespaces(plan: dict[str, Any]) -> None:
     caches = {
         name: os.open(source, os.O_PATH)
         for name, source in plan["caches"].items()
-        if os.path.isdir(source)
+        if source is not None and os.path.isdir(source)
     }
     under_tmp = {
         str(Path(path).resolve()): os.open(path, os.O_PATH)
@@ -284,7 +286,8 @@ def _namespaces(plan: dict[str, Any]) -> None:
     for path, fd in under_tmp.items():
         _bind_read_only(fd, path)
     uid = plan["uid"]
-    for folder in (WORKDIR, f"{CACHE}/keras"):
+    own = [f"{CACHE}/{name}" for name, source in plan["caches"].items() if source is None]
+    for folder in (WORKDIR, *own):
         os.makedirs(folder, mode=0o700)
         os.chown(folder, uid, uid)
     for name, fd in caches.items():
@@ -397,19 +400,14 @@ def confine(plan: dict[str, Any]) -> dict[str, str]:
 def environment(plan: dict[str, Any], seed: int) -> dict[str, str]:
     """The worker's whole environment: nothing of the grader's but PATH and locale, plus
     the CPU budget (TensorFlow's and OpenMP's thread counts, read when they start)."""
+    from graders.datasets.paths import worker_caches
+
     keep = ("PATH", "LANG", "LC_ALL", "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
     env = {key: os.environ[key] for key in keep if key in os.environ}
-    if plan["sandbox"] in OWN_VIEW:
-        home = WORKDIR
-        env.update(TMPDIR="/tmp", KERAS_HOME=f"{CACHE}/keras", XDG_CACHE_HOME=CACHE)
-    else:  # the shared caches are read in place
-        home = plan["workdir"]
-        caches = plan["caches"]
-        env.update(
-            TMPDIR=home,
-            KERAS_HOME=str(Path(caches["keras/datasets"]).parent),
-            XDG_CACHE_HOME=str(Path(caches["scipy-data"]).parent),
-        )
+    own_view = plan["sandbox"] in OWN_VIEW  # else the shared caches are read in place
+    home = WORKDIR if own_view else plan["workdir"]
+    env["TMPDIR"] = "/tmp" if own_view else home
+    env.update(worker_caches(CACHE if own_view else None)[1])
     env.update(
         GRADERS_LANG=language(),  # the feedback the worker writes is in the grader's language
         HOME=home,

@@ -104,14 +104,14 @@ def _needed() -> list[str]:
 @functools.cache
 def sandbox() -> str:
     """The sandbox every worker of this process gets (isolation.choose_sandbox)."""
-    from graders.datasets.paths import keras_home, scipy_data_dir
+    from graders.datasets.paths import worker_caches
 
-    caches = [str(keras_home() / "datasets"), str(scipy_data_dir())]
+    caches = [source for source in worker_caches()[0].values() if source is not None]
     return isolation.choose_sandbox(supervise.new_uid(), _needed() + caches)
 
 
 def _plan(workdir: str, timeout_s: float, memory_mb: int, concurrent: int) -> dict[str, Any]:
-    from graders.datasets.paths import keras_home, scipy_data_dir
+    from graders.datasets.paths import worker_caches
 
     chosen = sandbox()
     cpu = cpu_budget(concurrent)
@@ -126,10 +126,7 @@ def _plan(workdir: str, timeout_s: float, memory_mb: int, concurrent: int) -> di
         "cpu_s": int(timeout_s * cpu.cores + 30),
         "cpu": {"threads": cpu.threads, "environment": cpu.environment(),
                 "describe": cpu.describe()},
-        "caches": {
-            "keras/datasets": str(keras_home() / "datasets"),
-            "scipy-data": str(scipy_data_dir()),
-        },
+        "caches": worker_caches()[0],
     }
 
 
