@@ -20,6 +20,7 @@ from graders.grading.budget import cpu_budget
 from graders.grading.limits import DEFAULT_MEMORY_MB, Limits
 from graders.grading.result import ERROR, GRADED, GradeResult
 from graders.grading.submission import Submission, SubmissionError, load_submission
+from graders.grading.wire import Kind
 from graders.i18n import N_, _, translate
 
 #: Size of each writable tmpfs and of any one file the submission writes (MiB).
@@ -174,7 +175,7 @@ def _handed_over(outcome: supervise.Outcome) -> dict[str, Any]:
     streams: dict[Any, dict[Any, dict[str, Any]]] = {}
     models = {}
     for message in outcome.messages:
-        if message.get("kind") == "weights":
+        if message.get("kind") == Kind.WEIGHTS:
             arrays = streams.setdefault(message.get("model"), {})
             array = arrays.setdefault(
                 message.get("array"),
@@ -185,7 +186,7 @@ def _handed_over(outcome: supervise.Outcome) -> dict[str, Any]:
             continue
         observation = message.get("observation")
         data = observation.get("data") if isinstance(observation, dict) else None
-        if message.get("kind") == "observation" and isinstance(data, dict):
+        if message.get("kind") == Kind.OBSERVATION and isinstance(data, dict):
             data.pop("measured", None)  # only the verifier measures
             export = data.pop("verify", None)
             if isinstance(export, dict) and "stream" in export:
@@ -240,13 +241,13 @@ def _timings(outcome: supervise.Outcome) -> dict[str, float]:
     timings, last = {}, outcome.started
     for message, arrived in zip(outcome.messages, outcome.arrivals, strict=False):
         kind = message.get("kind")
-        if kind == "start":
+        if kind == Kind.START:
             timings["start_up_s"] = arrived - last
-        elif kind == "cells":
+        elif kind == Kind.CELLS:
             timings["cells_s"] = arrived - last
-        elif kind == "observation":
+        elif kind == Kind.OBSERVATION:
             timings[f"{message.get('exercise')}_s"] = arrived - last
-        elif kind in (None, "weights"):  # a piece of a model's weights, sent while observed
+        elif kind in (None, Kind.WEIGHTS):  # a piece of a model's weights, sent while observed
             continue
         last = arrived
     timings["worker_s"] = outcome.ended - outcome.started
@@ -260,17 +261,17 @@ def _report(outcome: supervise.Outcome) -> dict[str, Any]:
     failure, finished = None, False
     for message in outcome.messages:
         kind = message.get("kind")
-        if kind == "start":
+        if kind == Kind.START:
             report["isolation"] = message.get("isolation", {})
-        elif kind == "cells":
+        elif kind == Kind.CELLS:
             report["cell_errors"] = message.get("errors", [])
-        elif kind == "observation":
+        elif kind == Kind.OBSERVATION:
             report["observations"][str(message.get("exercise"))] = message.get("observation")
-        elif kind == "refused":
+        elif kind == Kind.REFUSED:
             failure = str(message.get("message"))
-        elif kind == "tampered":
+        elif kind == Kind.TAMPERED:
             failure = _tampered(message)
-        elif kind == "done":
+        elif kind == Kind.DONE:
             finished = True
     if outcome.channel_problem:
         failure = _("{problem}, so nothing after it was accepted").format(

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from graders.grading import channel, isolation, supervise
+from graders.grading.wire import Kind
 from graders.i18n import _
 
 #: Seconds the verifier may take after the worker is done (its start-up runs beside it).
@@ -55,7 +56,7 @@ def main(fd: int) -> int:
         isolation.confine(plan)
     except (isolation.ConfinementError, OSError) as error:
         problem = _("the sandbox could not be set up ({error})").format(error=error)
-        send({"kind": "refused", "message": problem})
+        send({"kind": Kind.REFUSED, "message": problem})
         return 1
     data: dict[str, Any] = {}
     broken: dict[str, str] = {}
@@ -74,8 +75,8 @@ def main(fd: int) -> int:
             result = measure_export(measure, export, loaded)
         else:
             continue
-        send({"kind": "measured", "exercise": name, "result": result})
-    send({"kind": "done"})
+        send({"kind": Kind.MEASURED, "exercise": name, "result": result})
+    send({"kind": Kind.DONE})
     return 0
 
 
@@ -153,11 +154,11 @@ def finish(
     problem, finished = None, False
     for message in outcome.messages:
         kind = message.get("kind")
-        if kind == "measured" and isinstance(message.get("result"), dict):
+        if kind == Kind.MEASURED and isinstance(message.get("result"), dict):
             results[str(message.get("exercise"))] = message["result"]
-        elif kind == "refused":
+        elif kind == Kind.REFUSED:
             problem = str(message.get("message"))
-        elif kind == "done":
+        elif kind == Kind.DONE:
             finished = True
     if not finished and problem is None:
         problem = outcome.channel_problem or outcome.stopped or (

@@ -19,6 +19,7 @@ from typing import Any
 
 from graders.checks.run import DEFINED_ELSEWHERE, describe_error, observe_exercise, remember_source
 from graders.grading import channel, isolation, tamper
+from graders.grading.wire import Kind
 from graders.i18n import _
 
 
@@ -43,13 +44,13 @@ def run_cells(
 def weights_sender(send: Any, encode: Any) -> Any:
     """A function that sends a model's weights (its variables, in order) piece by piece, as
     "weights" messages, and returns the number the handed-over model refers to them by."""
-    counter = iter(range(2**31))
+    counter, kind = iter(range(2**31)), Kind.WEIGHTS
 
     def stream(variables: Any) -> int:
         number = next(counter)
         for index, variable in enumerate(variables):
             for piece in encode(variable.numpy()):
-                send({"kind": "weights", "model": number, "array": index, **piece})
+                send({"kind": kind, "model": number, "array": index, **piece})
         return number
 
     return stream
@@ -66,7 +67,7 @@ def main(fd: int) -> int:
         applied = isolation.confine(plan)
     except (isolation.ConfinementError, OSError) as error:
         problem = _("the sandbox could not be set up ({error})").format(error=error)
-        send({"kind": "refused", "message": problem})
+        send({"kind": Kind.REFUSED, "message": problem})
         return 1
     from IPython.core.interactiveshell import InteractiveShell
 
@@ -85,21 +86,22 @@ def main(fd: int) -> int:
     namespace: dict[str, Any] = {"__name__": "__main__"}
     shell = InteractiveShell.instance(user_ns=namespace)
     changes, taken, observe, seed = tamper.changes, tamper.snapshot(), observe_exercise, job["seed"]
-    send({"kind": "start", "isolation": applied})
+    tampered, cells, observed, done = Kind.TAMPERED, Kind.CELLS, Kind.OBSERVATION, Kind.DONE
+    send({"kind": Kind.START, "isolation": applied})
     errors = run_cells(job["cells"], namespace, shell)
     changed = changes(taken)
     if changed:
-        send({"kind": "tampered", "exercise": None, "what": changed})
+        send({"kind": tampered, "exercise": None, "what": changed})
         return 0
-    send({"kind": "cells", "errors": errors})
+    send({"kind": cells, "errors": errors})
     for exercise in assignment.exercises:
         observation = observe(exercise, namespace, seed)
         changed = changes(taken)
         if changed:
-            send({"kind": "tampered", "exercise": exercise.name, "what": changed})
+            send({"kind": tampered, "exercise": exercise.name, "what": changed})
             return 0
-        send({"kind": "observation", "exercise": exercise.name, "observation": observation})
-    send({"kind": "done"})
+        send({"kind": observed, "exercise": exercise.name, "observation": observation})
+    send({"kind": done})
     return 0
 
 
