@@ -20,7 +20,7 @@ from graders.grading.budget import cpu_budget
 from graders.grading.limits import DEFAULT_MEMORY_MB, Limits
 from graders.grading.result import ERROR, GRADED, GradeResult
 from graders.grading.submission import Submission, SubmissionError, load_submission
-from graders.grading.wire import Kind
+from graders.grading.wire import Job, Kind, Plan
 from graders.i18n import N_, _, translate
 
 #: Size of each writable tmpfs and of any one file the submission writes (MiB).
@@ -111,7 +111,8 @@ def sandbox() -> str:
     return isolation.choose_sandbox(supervise.new_uid(), _needed() + caches)
 
 
-def _plan(workdir: str, timeout_s: float, memory_mb: int, concurrent: int) -> dict[str, Any]:
+def _plan(workdir: str, timeout_s: float, memory_mb: int, concurrent: int) -> Plan:
+    """How a worker (or verifier) working in workdir is confined (see isolation)."""
     from graders.datasets.paths import worker_caches
 
     chosen = sandbox()
@@ -144,7 +145,7 @@ def _execute(
     with tempfile.TemporaryDirectory(prefix="graders-") as workdir, \
             tempfile.TemporaryDirectory(prefix="graders-verify-") as verify_dir:
         plan = _plan(workdir, timeout_s, memory_mb, concurrent)
-        job = {
+        job: Job = {
             "assignment": assignment,
             "seed": seed,
             "cells": [{"id": c.id, "source": c.source} for c in submission.cells],

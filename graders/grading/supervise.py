@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from graders.grading import channel, isolation
+from graders.grading.wire import Request
 from graders.i18n import _
 
 #: How much of the worker's output is kept: its last KEEP bytes.
@@ -165,7 +166,7 @@ def _feed(stdin: Any, data: bytes, later: Callable[[], bytes] | None = None) -> 
 
 
 def run_worker(
-    request: dict[str, Any],
+    request: Request,
     env: dict[str, str],
     timeout_s: float,
     module: str = "graders.grading.worker",
@@ -199,14 +200,14 @@ def run_worker(
     ]
     for reader in readers:
         reader.start()
-    first = json.dumps(dict(request, token=token)).encode()
+    first = json.dumps({**request, "token": token}).encode()
     if later is None:
         _feed(process.stdin, first)
     else:
         threading.Thread(
             target=lambda: _feed(process.stdin, first + b"\n", later), daemon=True
         ).start()
-    uid, limit_kb = plan.get("uid"), plan["memory_mb"] * 1024
+    uid, limit_kb = plan["uid"], plan["memory_mb"] * 1024
     deadline = time.monotonic() + timeout_s
     while process.poll() is None:
         if stop is not None and stop.is_set():

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from graders.grading import channel, isolation, supervise
-from graders.grading.wire import Kind
+from graders.grading.wire import Job, Kind, Plan, Request
 from graders.i18n import _
 
 #: Seconds the verifier may take after the worker is done (its start-up runs beside it).
@@ -51,7 +51,8 @@ def main(fd: int) -> int:
     """Measure the models read from standard input, sending each result over the pipe fd."""
     request = json.loads(sys.stdin.buffer.readline())
     send = channel.sender(fd, request.pop("token"))
-    job, plan = request["job"], request["plan"]
+    job: Job = request["job"]
+    plan: Plan = request["plan"]
     try:
         isolation.confine(plan)
     except (isolation.ConfinementError, OSError) as error:
@@ -80,7 +81,7 @@ def main(fd: int) -> int:
     return 0
 
 
-def _load(job: dict[str, Any], data: dict[str, Any], broken: dict[str, str]) -> None:
+def _load(job: Job, data: dict[str, Any], broken: dict[str, str]) -> None:
     """Seed, import Keras and load every measure's data into data (or why not into broken)."""
     from graders.determinism import seed_everything
 
@@ -115,7 +116,7 @@ class Verifier:
 def start(
     assignment_id: str,
     seed: int,
-    plan: dict[str, Any],
+    plan: Plan,
     env: dict[str, str],
     timeout_s: float,
     stop: threading.Event | None = None,
@@ -124,7 +125,7 @@ def start(
     stop stops it."""
     if not measures_of(assignment_id):
         return None
-    request = {"job": {"assignment": assignment_id, "seed": seed}, "plan": plan}
+    request: Request = {"job": {"assignment": assignment_id, "seed": seed}, "plan": plan}
     verifier = Verifier(thread=threading.Thread(daemon=True))
 
     def run() -> None:

@@ -19,7 +19,7 @@ from typing import Any
 
 from graders.checks.run import DEFINED_ELSEWHERE, describe_error, observe_exercise, remember_source
 from graders.grading import channel, isolation, tamper
-from graders.grading.wire import Kind
+from graders.grading.wire import Job, Kind, Plan
 from graders.i18n import _
 
 
@@ -61,7 +61,8 @@ def main(fd: int) -> int:
     request = json.loads(sys.stdin.buffer.read())
     os.dup2(os.open(os.devnull, os.O_RDONLY), 0)
     send = channel.sender(fd, request.pop("token"))
-    job, plan = request["job"], request["plan"]
+    job: Job = request["job"]
+    plan: Plan = request["plan"]
     DEFINED_ELSEWHERE.update(job.get("defined_elsewhere", {}))  # names for NameError feedback
     try:
         applied = isolation.confine(plan)
