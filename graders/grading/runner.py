@@ -10,7 +10,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 from graders import course
 from graders.checks.run import MISSING, judge_exercise, not_graded
@@ -33,6 +33,29 @@ _SIGNALS = {
     signal.SIGXCPU: N_("its CPU time running out"),
     signal.SIGXFSZ: N_("writing a file larger than {disk} MiB"),
 }
+
+
+class WorkerReport(TypedDict):
+    """What one worker run said and how it ended, read from its messages in one pass
+    (_report), with the verifier's measurements put into the observations."""
+
+    #: Exercise name -> its observation (plain data: checks.run.observe_exercise).
+    observations: dict[str, Any]
+    #: One {"cell", "message"} per graded cell that failed.
+    cell_errors: list[dict[str, Any]]
+    #: What confinement applied (isolation.confine), for the result.
+    isolation: dict[str, str]
+    #: Seconds of each step of the worker, from when its messages reached the grader:
+    #: start_up_s (interpreter, sandbox, imports, seeding, snapshot), cells_s (the graded
+    #: cells), one <exercise>_s per exercise observed.
+    timings: dict[str, float]
+    #: Seconds of the worker's whole run, and of the verifier's measuring after the worker
+    #: ended (its start-up ran beside the worker; None: no verifier).
+    worker_s: float
+    verify_s: float | None
+    #: Why grading was cut short (None: it was not), and notes for the learner.
+    failure: str | None
+    notes: list[str]
 
 
 def grade_notebook(
@@ -70,11 +93,18 @@ def grade(
     report = _execute(submission, limit, limits.memory_mb, seed, limits.concurrent, stop)
     result = _judge(submission, report)
     result.duration_s = time.monotonic() - started
-    timings = report["timings"]
-    # verify_s: the verifier's measuring after the worker ended (its start-up ran beside it)
-    timings["grader_s"] = result.duration_s - timings.pop("worker_s") - timings.get("verify_s", 0)
-    result.timings = {key: round(value, 2) for key, value in timings.items()}
+    result.timings = _timings(report, result.duration_s)
     return result
+
+
+def _timings(report: WorkerReport, duration_s: float) -> dict[str, float]:
+    """The result's timings, rounded: the worker's steps, verify_s when a verifier ran,
+    and grader_s, the rest of duration_s (the grader's own work)."""
+    timings, verify_s = dict(report["timings"]), report["verify_s"]
+    if verify_s is not None:
+        timings["verify_s"] = verify_s
+    timings["grader_s"] = duration_s - report["worker_s"] - (verify_s or 0)
+    return {key: round(value, 2) for key, value in timings.items()}
 
 
 def _unreadable(path: Path, error: SubmissionError, duration_s: float) -> GradeResult:
@@ -139,7 +169,7 @@ def _execute(
     seed: int,
     concurrent: int = 1,
     stop: threading.Event | None = None,
-) -> dict[str, Any]:
+) -> WorkerReport:
     """Run the worker on the submission; returns what it reported and why it failed, if it did."""
     assignment = submission.assignment.id
     with tempfile.TemporaryDirectory(prefix="graders-") as workdir, \
@@ -163,9 +193,9 @@ def _execute(
             models = _handed_over(outcome)
         finally:
             measured, problem = verify.finish(verifier, models)
-    report = _report(outcome)
+    verify_s = None if verifier is None else time.monotonic() - outcome.ended
+    report = _report(outcome, verify_s)
     if verifier is not None:
-        report["timings"]["verify_s"] = time.monotonic() - outcome.ended
         _add_measurements(report, verify.measures_of(assignment), measured, problem)
     return report
 
@@ -199,7 +229,7 @@ def _handed_over(outcome: supervise.Outcome) -> dict[str, Any]:
 
 
 def _add_measurements(
-    report: dict[str, Any],
+    report: WorkerReport,
     measures: dict[str, Any],
     measured: dict[str, dict[str, Any]],
     problem: str | None,
@@ -235,45 +265,36 @@ def _defined_elsewhere(submission: Submission) -> dict[str, str]:
     return {name: cell for name, cell in defining_cells(others).items() if name.isidentifier()}
 
 
-def _timings(outcome: supervise.Outcome) -> dict[str, float]:
-    """Seconds of each step of the worker, from when its messages reached the grader:
-    start_up_s (interpreter, sandbox, imports, seeding, snapshot), cells_s (the graded
-    cells), one <exercise>_s per exercise observed, and worker_s (the worker's whole run)."""
-    timings, last = {}, outcome.started
-    for message, arrived in zip(outcome.messages, outcome.arrivals, strict=False):
-        kind = message.get("kind")
-        if kind == Kind.START:
-            timings["start_up_s"] = arrived - last
-        elif kind == Kind.CELLS:
-            timings["cells_s"] = arrived - last
-        elif kind == Kind.OBSERVATION:
-            timings[f"{message.get('exercise')}_s"] = arrived - last
-        elif kind in (None, Kind.WEIGHTS):  # a piece of a model's weights, sent while observed
-            continue
-        last = arrived
-    timings["worker_s"] = outcome.ended - outcome.started
-    return timings
-
-
-def _report(outcome: supervise.Outcome) -> dict[str, Any]:
-    report: dict[str, Any] = {
-        "observations": {}, "cell_errors": [], "isolation": {}, "timings": _timings(outcome)
+def _report(outcome: supervise.Outcome, verify_s: float | None = None) -> WorkerReport:
+    """Read the worker's messages (in one pass) and how it ended into its report."""
+    report: WorkerReport = {
+        "observations": {}, "cell_errors": [], "isolation": {}, "timings": {},
+        "worker_s": outcome.ended - outcome.started, "verify_s": verify_s,
+        "failure": None, "notes": [],
     }
+    timings, previous, arrivals = report["timings"], outcome.started, iter(outcome.arrivals)
     failure, finished = None, False
     for message in outcome.messages:
-        kind = message.get("kind")
+        arrived, kind, step = next(arrivals, None), message.get("kind"), None
+        if kind in (None, Kind.WEIGHTS):  # a piece of a model's weights, sent while observed
+            continue
         if kind == Kind.START:
-            report["isolation"] = message.get("isolation", {})
+            report["isolation"], step = message.get("isolation", {}), "start_up_s"
         elif kind == Kind.CELLS:
-            report["cell_errors"] = message.get("errors", [])
+            report["cell_errors"], step = message.get("errors", []), "cells_s"
         elif kind == Kind.OBSERVATION:
-            report["observations"][str(message.get("exercise"))] = message.get("observation")
+            exercise = str(message.get("exercise"))
+            report["observations"][exercise], step = message.get("observation"), f"{exercise}_s"
         elif kind == Kind.REFUSED:
             failure = str(message.get("message"))
         elif kind == Kind.TAMPERED:
             failure = _tampered(message)
         elif kind == Kind.DONE:
             finished = True
+        if arrived is not None:  # one arrival per message (see supervise.Outcome)
+            if step is not None:
+                timings[step] = arrived - previous
+            previous = arrived
     if outcome.channel_problem:
         failure = _("{problem}, so nothing after it was accepted").format(
             problem=outcome.channel_problem
@@ -282,7 +303,7 @@ def _report(outcome: supervise.Outcome) -> dict[str, Any]:
         failure = outcome.stopped
     elif failure is None and not finished:
         failure = _describe_exit(outcome.code)
-    report["failure"], report["notes"] = failure, []
+    report["failure"] = failure
     if outcome.output_bytes > 2 * supervise.KEEP:
         report["notes"].append(
             _("The notebook printed {size:.1f} MiB of output; the grader kept only its first "
@@ -333,7 +354,7 @@ def _describe_exit(code: int | None) -> str:
     )
 
 
-def _judge(submission: Submission, report: dict[str, Any]) -> GradeResult:
+def _judge(submission: Submission, report: WorkerReport) -> GradeResult:
     """Verdicts computed here, in the grader's process, from the worker's plain data."""
     observations, failure = report["observations"], report["failure"]
     cell_errors = report["cell_errors"]
