@@ -124,15 +124,14 @@ def _grade_each(args: argparse.Namespace, paths: list[Path], limits: Limits) -> 
     from graders.grading.report import render_text
     from graders.grading.runner import grade
 
-    results = []
+    records = []
     for path in paths:
-        result = grade(path, limits, args.assignment)
-        results.append(result)
+        record = grade(path, limits, args.assignment).to_json()
+        records.append(record)
         if not args.json:
-            print(render_text(result), flush=True)
+            print(render_text(record), flush=True)
     if args.json:
-        data = [r.to_json() for r in results]
-        print(json.dumps(data[0] if len(data) == 1 else data, indent=2))
+        print(json.dumps(records[0] if len(records) == 1 else records, indent=2))
     return 0
 
 

@@ -22,6 +22,7 @@ from typing import Any
 from graders.grading.gradebook import write_atomically, write_gradebook
 from graders.grading.progress import Progress
 from graders.grading.report import render_html, render_markdown
+from graders.grading.result import Record
 from graders.grading.runner import Limits, grade
 
 
@@ -31,7 +32,7 @@ def grade_source(
     limits: Limits,
     expected: str | None,
     stop: threading.Event | None = None,
-) -> dict:
+) -> Record:
     """Grade a notebook given by its bytes (None: unreadable) under name; its result JSON.
     Setting stop (an interrupted batch) stops its grading."""
     with tempfile.TemporaryDirectory(prefix="graders-batch-") as folder:
@@ -59,7 +60,7 @@ def _read(path: Path) -> tuple[bytes | None, str | None]:
     return data, hashlib.sha256(data).hexdigest()
 
 
-def _previous(out: Path, key: str, sha256: str | None) -> dict | None:
+def _previous(out: Path, key: str, sha256: str | None) -> Record | None:
     try:
         record = json.loads((out / "results" / f"{key}.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -67,8 +68,8 @@ def _previous(out: Path, key: str, sha256: str | None) -> dict | None:
     return record if sha256 and record.get("sha256") == sha256 else None
 
 
-def _local(workers: int) -> Callable[[list[tuple]], Iterator[dict]]:
-    def run(calls: list[tuple]) -> Iterator[dict]:
+def _local(workers: int) -> Callable[[list[tuple]], Iterator[Record]]:
+    def run(calls: list[tuple]) -> Iterator[Record]:
         stop = threading.Event()
         with concurrent.futures.ThreadPoolExecutor(max_workers=workers) as pool:
             futures = [pool.submit(grade_source, *call, stop) for call in calls]
@@ -93,8 +94,8 @@ def _threads_per_host(client: Any) -> int:
     return max(per_host.values(), default=1)
 
 
-def _dask(address: str) -> Callable[[list[tuple]], Iterator[dict]]:
-    def run(calls: list[tuple]) -> Iterator[dict]:
+def _dask(address: str) -> Callable[[list[tuple]], Iterator[Record]]:
+    def run(calls: list[tuple]) -> Iterator[Record]:
         from distributed import Client, as_completed
 
         with Client(address) as client:
@@ -121,11 +122,11 @@ def run_batch(
     resume: bool = False,
     scheduler: str | None = None,
     expected: str | None = None,
-) -> list[dict[str, Any]]:
+) -> list[Record]:
     """Grade every path into out/; returns the records in the gradebook (results + keys)."""
     for folder in (out, out / "results", out / "reports"):
         folder.mkdir(parents=True, exist_ok=True)
-    records: dict[str, dict] = {}
+    records: dict[str, Record] = {}
     calls, pending = [], {}
     for path in paths:
         key = result_key(path)
@@ -146,7 +147,7 @@ def run_batch(
     try:
         for record in runner(calls):
             key, sha256 = pending[record["notebook"]]
-            record.update(key=key, sha256=sha256)
+            record["key"], record["sha256"] = key, sha256
             write_atomically(out / "reports" / f"{key}.md", render_markdown(record))
             write_atomically(out / "reports" / f"{key}.html", render_html(record))
             write_atomically(out / "results" / f"{key}.json", json.dumps(record, indent=2))
