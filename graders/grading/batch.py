@@ -25,6 +25,9 @@ from graders.grading.report import render_html, render_markdown
 from graders.grading.result import Record
 from graders.grading.runner import Limits, grade
 
+#: The arguments of one grade_source call: name, bytes, limits, expected assignment.
+Call = tuple[str, bytes | None, Limits, str | None]
+
 
 def grade_source(
     name: str,
@@ -68,11 +71,11 @@ def _previous(out: Path, key: str, sha256: str | None) -> Record | None:
     return record if sha256 and record.get("sha256") == sha256 else None
 
 
-def _local(workers: int) -> Callable[[list[tuple]], Iterator[Record]]:
-    def run(calls: list[tuple]) -> Iterator[Record]:
+def _local(workers: int) -> Callable[[list[Call]], Iterator[Record]]:
+    def run(calls: list[Call]) -> Iterator[Record]:
         stop = threading.Event()
         with concurrent.futures.ThreadPoolExecutor(max_workers=workers) as pool:
-            futures = [pool.submit(grade_source, *call, stop) for call in calls]
+            futures = [pool.submit(grade_source, *call, stop=stop) for call in calls]
             try:
                 for future in concurrent.futures.as_completed(futures):
                     yield future.result()
@@ -94,8 +97,8 @@ def _threads_per_host(client: Any) -> int:
     return max(per_host.values(), default=1)
 
 
-def _dask(address: str) -> Callable[[list[tuple]], Iterator[Record]]:
-    def run(calls: list[tuple]) -> Iterator[Record]:
+def _dask(address: str) -> Callable[[list[Call]], Iterator[Record]]:
+    def run(calls: list[Call]) -> Iterator[Record]:
         from distributed import Client, as_completed
 
         with Client(address) as client:
@@ -127,7 +130,8 @@ def run_batch(
     for folder in (out, out / "results", out / "reports"):
         folder.mkdir(parents=True, exist_ok=True)
     records: dict[str, Record] = {}
-    calls, pending = [], {}
+    calls: list[Call] = []
+    pending = {}
     for path in paths:
         key = result_key(path)
         data, sha256 = _read(path)
