@@ -12,7 +12,7 @@ from graders.i18n import _
 from graders.notebook.cells import files_under
 
 if TYPE_CHECKING:
-    from graders.grading.runner import Limits
+    from graders.grading.limits import Limits
 
 USAGE_ERROR = 2
 
@@ -30,6 +30,7 @@ def main(argv: list[str] | None = None) -> int:
 def _parser() -> argparse.ArgumentParser:
     from graders.datasets.cli import add_subparser as add_data
     from graders.gradescope.cli import add_subparser as add_gradescope
+    from graders.grading.limits import DEFAULT_MEMORY_MB
 
     parser = argparse.ArgumentParser(prog="python -m graders", description=__doc__)
     commands = parser.add_subparsers(title="commands")
@@ -45,7 +46,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     grade.add_argument(
         "--memory", type=int, metavar="MIB", default=None,
-        help="memory limit per notebook in MiB (default: 4096)",
+        help=f"memory limit per notebook in MiB (default: {DEFAULT_MEMORY_MB})",
     )
     grade.add_argument(
         "--assignment", metavar="ID", help="refuse notebooks of any other assignment"
@@ -93,7 +94,7 @@ def _notebook_paths(paths: list[Path]) -> list[Path] | str:
 
 
 def _grade(args: argparse.Namespace) -> int:
-    from graders.grading.runner import DEFAULT_MEMORY_MB, Limits
+    from graders.grading.limits import DEFAULT_MEMORY_MB, Limits
 
     paths = _notebook_paths(args.paths)
     problem = paths if isinstance(paths, str) else _grade_usage(args)
@@ -122,19 +123,16 @@ def _grade_usage(args: argparse.Namespace) -> str | None:
 
 def _grade_each(args: argparse.Namespace, paths: list[Path], limits: Limits) -> int:
     from graders.grading.report import render_text
-    from graders.grading.runner import grade_notebook
+    from graders.grading.runner import grade
 
-    results = []
+    records = []
     for path in paths:
-        result = grade_notebook(
-            path, limits.timeout_s, memory_mb=limits.memory_mb, expected=args.assignment
-        )
-        results.append(result)
+        record = grade(path, limits, args.assignment).to_json()
+        records.append(record)
         if not args.json:
-            print(render_text(result), flush=True)
+            print(render_text(record), flush=True)
     if args.json:
-        data = [r.to_json() for r in results]
-        print(json.dumps(data[0] if len(data) == 1 else data, indent=2))
+        print(json.dumps(records[0] if len(records) == 1 else records, indent=2))
     return 0
 
 

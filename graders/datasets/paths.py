@@ -55,6 +55,21 @@ def scipy_data_dir() -> Path:
     return Path(pooch.os_cache("scipy-data"))
 
 
+def worker_caches(root: str | None = None) -> tuple[dict[str, str | None], dict[str, str]]:
+    """The caches as a graded process reads them: (mounts, environment).
+
+    mounts: each folder under root -> this process's cache folder bound there read-only,
+    or None for a writable folder of the graded process's own (Keras' home); environment:
+    the ``KERAS_HOME`` and ``XDG_CACHE_HOME`` that point Keras and scipy.datasets under
+    root or, with root None (no file system view of its own), at this process's caches.
+    """
+    keras, scipy = keras_home(), scipy_data_dir()
+    mounts = {"keras": None, "keras/datasets": str(keras / "datasets"), "scipy-data": str(scipy)}
+    if root is None:
+        return mounts, {"KERAS_HOME": str(keras), "XDG_CACHE_HOME": str(scipy.parent)}
+    return mounts, {"KERAS_HOME": f"{root}/keras", "XDG_CACHE_HOME": root}
+
+
 def cache_root(cache: str) -> Path:
     """The folder a manifest cache name stands for, from the current environment."""
     if cache in ("keras", "course"):

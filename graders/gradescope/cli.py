@@ -15,6 +15,8 @@ from graders.i18n import _
 
 def add_subparser(commands: Any) -> None:
     """Add the ``gradescope`` command (build, run, setup) to the main CLI's sub-parsers."""
+    from graders.grading.limits import DEFAULT_MEMORY_MB
+
     gradescope = commands.add_parser("gradescope", help="build a Gradescope autograder")
     gradescope.set_defaults(handler=lambda args: _usage(gradescope))
     actions = gradescope.add_subparsers(title="gradescope commands")
@@ -24,7 +26,7 @@ def add_subparser(commands: Any) -> None:
     build.add_argument("--timeout", type=float, metavar="SECONDS",
                        help="wall-clock limit per submission (default: the assignment's own)")
     build.add_argument("--memory", type=int, metavar="MIB", default=None,
-                       help="memory limit per submission in MiB (default: 4096)")
+                       help=f"memory limit per submission in MiB (default: {DEFAULT_MEMORY_MB})")
     build.add_argument("--visibility", choices=VISIBILITIES, default="visible",
                        help="when learners see the results (default: visible)")
     build.set_defaults(handler=_gradescope_build)

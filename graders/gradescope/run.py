@@ -118,7 +118,7 @@ def run(root: Path | None = None) -> dict[str, Any]:
     else:
         result = grade_notebook(path, settings.timeout_s, memory_mb=settings.memory_mb,
                                 expected=settings.assignment)
-    print(render_text(result), flush=True)  # results/stdout: for the instructor
+    print(render_text(result.to_json()), flush=True)  # results/stdout: for the instructor
     data = to_results(result, settings, time.monotonic() - started, note)
     (root / "results").mkdir(parents=True, exist_ok=True)
     write_atomically(root / "results" / "results.json", json.dumps(data, indent=2) + "\n")
@@ -143,5 +143,5 @@ def setup(root: Path | None = None) -> int:
     template = course.ROOT / "notebooks" / ASSIGNMENTS[settings.assignment].notebook
     result = grade_notebook(template, settings.timeout_s, memory_mb=settings.memory_mb,
                             expected=settings.assignment)
-    print(render_text(result), flush=True)
+    print(render_text(result.to_json()), flush=True)
     return 0 if result.status == "graded" and result.score == 0 else 1

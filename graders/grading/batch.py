@@ -13,26 +13,36 @@ import hashlib
 import json
 import re
 import tempfile
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from graders.grading import supervise
 from graders.grading.gradebook import write_atomically, write_gradebook
 from graders.grading.progress import Progress
 from graders.grading.report import render_html, render_markdown
-from graders.grading.runner import Limits, grade_notebook
+from graders.grading.result import Record
+from graders.grading.runner import Limits, grade
+
+#: The arguments of one grade_source call: name, bytes, limits, expected assignment.
+Call = tuple[str, bytes | None, Limits, str | None]
 
 
-def grade_source(name: str, data: bytes | None, limits: Limits, expected: str | None) -> dict:
-    """Grade a notebook given by its bytes (None: unreadable) under name; its result JSON."""
+def grade_source(
+    name: str,
+    data: bytes | None,
+    limits: Limits,
+    expected: str | None,
+    stop: threading.Event | None = None,
+) -> Record:
+    """Grade a notebook given by its bytes (None: unreadable) under name; its result JSON.
+    Setting stop (an interrupted batch) stops its grading."""
     with tempfile.TemporaryDirectory(prefix="graders-batch-") as folder:
         path = Path(folder, Path(name).name)
         if data is not None:
             path.write_bytes(data)
-        result = grade_notebook(path, limits.timeout_s, memory_mb=limits.memory_mb,
-                                expected=expected, concurrent=limits.concurrent)
+        result = grade(path, limits, expected, stop=stop)
     record = result.to_json()
     record["notebook"] = name
     return record
@@ -53,7 +63,7 @@ def _read(path: Path) -> tuple[bytes | None, str | None]:
     return data, hashlib.sha256(data).hexdigest()
 
 
-def _previous(out: Path, key: str, sha256: str | None) -> dict | None:
+def _previous(out: Path, key: str, sha256: str | None) -> Record | None:
     try:
         record = json.loads((out / "results" / f"{key}.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -61,18 +71,18 @@ def _previous(out: Path, key: str, sha256: str | None) -> dict | None:
     return record if sha256 and record.get("sha256") == sha256 else None
 
 
-def _local(workers: int) -> Callable[[list[tuple]], Iterator[dict]]:
-    def run(calls: list[tuple]) -> Iterator[dict]:
+def _local(workers: int) -> Callable[[list[Call]], Iterator[Record]]:
+    def run(calls: list[Call]) -> Iterator[Record]:
+        stop = threading.Event()
         with concurrent.futures.ThreadPoolExecutor(max_workers=workers) as pool:
-            futures = [pool.submit(grade_source, *call) for call in calls]
+            futures = [pool.submit(grade_source, *call, stop=stop) for call in calls]
             try:
                 for future in concurrent.futures.as_completed(futures):
                     yield future.result()
             finally:  # interrupted: stop the running workers, start no more
-                supervise.STOP.set()
+                stop.set()
                 for future in futures:
                     future.cancel()
-        supervise.STOP.clear()
 
     return run
 
@@ -87,8 +97,8 @@ def _threads_per_host(client: Any) -> int:
     return max(per_host.values(), default=1)
 
 
-def _dask(address: str) -> Callable[[list[tuple]], Iterator[dict]]:
-    def run(calls: list[tuple]) -> Iterator[dict]:
+def _dask(address: str) -> Callable[[list[Call]], Iterator[Record]]:
+    def run(calls: list[Call]) -> Iterator[Record]:
         from distributed import Client, as_completed
 
         with Client(address) as client:
@@ -115,12 +125,13 @@ def run_batch(
     resume: bool = False,
     scheduler: str | None = None,
     expected: str | None = None,
-) -> list[dict[str, Any]]:
+) -> list[Record]:
     """Grade every path into out/; returns the records in the gradebook (results + keys)."""
     for folder in (out, out / "results", out / "reports"):
         folder.mkdir(parents=True, exist_ok=True)
-    records: dict[str, dict] = {}
-    calls, pending = [], {}
+    records: dict[str, Record] = {}
+    calls: list[Call] = []
+    pending = {}
     for path in paths:
         key = result_key(path)
         data, sha256 = _read(path)
@@ -140,7 +151,7 @@ def run_batch(
     try:
         for record in runner(calls):
             key, sha256 = pending[record["notebook"]]
-            record.update(key=key, sha256=sha256)
+            record["key"], record["sha256"] = key, sha256
             write_atomically(out / "reports" / f"{key}.md", render_markdown(record))
             write_atomically(out / "reports" / f"{key}.html", render_html(record))
             write_atomically(out / "results" / f"{key}.json", json.dumps(record, indent=2))

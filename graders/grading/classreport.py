@@ -17,7 +17,7 @@ from typing import Any
 from urllib.parse import quote
 
 from graders.grading.htmlpage import page, table
-from graders.grading.result import status_word
+from graders.grading.result import Record, status_word
 from graders.i18n import _, ngettext
 
 UNIDENTIFIED = "unidentified"
@@ -38,7 +38,7 @@ class TestSummary:
         return self.passed + sum(self.failures.values())
 
 
-def summarize_tests(records: list[dict[str, Any]]) -> list[TestSummary]:
+def summarize_tests(records: list[Record]) -> list[TestSummary]:
     """Each test of these records (in order of first appearance), its passes and failures."""
     tests: dict[str, TestSummary] = {}
     for record in records:
@@ -109,12 +109,12 @@ def _submissions(count: int) -> str:
     return ngettext("{count} submission", "{count} submissions", count).format(count=count)
 
 
-def _link(record: dict[str, Any]) -> str:
+def _link(record: Record) -> str:
     href = escape("reports/" + quote(f"{record['key']}.html"))
     return f'<a href="{href}">{escape(str(record["notebook"]))}</a>'
 
 
-def _submission_rows(records: list[dict[str, Any]]) -> str:
+def _submission_rows(records: list[Record]) -> str:
     rows, classes = [], []
     for record in sorted(records, key=lambda r: str(r["notebook"])):
         rows.append([
@@ -149,7 +149,7 @@ def _test_rows(tests: list[TestSummary]) -> str:
     return table(head, rows)
 
 
-def _section(assignment: str, title: str, records: list[dict[str, Any]]) -> str:
+def _section(assignment: str, title: str, records: list[Record]) -> str:
     scores = [float(r["score"]) for r in records]
     max_score = max(int(r["max_score"]) for r in records)
     graded = sum(r["status"] == "graded" for r in records)
@@ -178,11 +178,11 @@ def _section(assignment: str, title: str, records: list[dict[str, Any]]) -> str:
     return "\n".join(parts)
 
 
-def render_class_report(records: list[dict[str, Any]]) -> str:
+def render_class_report(records: list[Record]) -> str:
     """gradebook.html for a batch's records (result JSON plus 'key'), grouped by assignment."""
     from graders.assignments import ASSIGNMENTS
 
-    groups: dict[str, list[dict[str, Any]]] = {}
+    groups: dict[str, list[Record]] = {}
     for record in records:
         groups.setdefault(record.get("assignment") or UNIDENTIFIED, []).append(record)
     order = {name: n for n, name in enumerate(ASSIGNMENTS)}

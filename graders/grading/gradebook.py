@@ -10,6 +10,8 @@ import os
 from pathlib import Path
 from typing import Any
 
+from graders.grading.result import Record
+
 FIXED = ["notebook", "assignment", "status", "score", "max_score"]
 
 
@@ -24,7 +26,7 @@ def _column(assignment: str | None, test: str) -> str:
     return f"{assignment}: {test}"
 
 
-def columns(records: list[dict[str, Any]]) -> list[str]:
+def columns(records: list[Record]) -> list[str]:
     """The test columns, grouped by assignment in the registry's order, tests in order."""
     from graders.assignments import ASSIGNMENTS
 
@@ -39,7 +41,7 @@ def columns(records: list[dict[str, Any]]) -> list[str]:
     return [_column(a, t) for a in ordered if a for t in seen[a]]
 
 
-def rows(records: list[dict[str, Any]]) -> tuple[list[str], list[dict[str, Any]]]:
+def rows(records: list[Record]) -> tuple[list[str], list[dict[str, Any]]]:
     """The gradebook's columns and rows (sorted by notebook), from batch records."""
     tests = columns(records)
     table = []
@@ -55,7 +57,7 @@ def rows(records: list[dict[str, Any]]) -> tuple[list[str], list[dict[str, Any]]
     return tests, table
 
 
-def write_gradebook(out: Path, records: list[dict[str, Any]]) -> None:
+def write_gradebook(out: Path, records: list[Record]) -> None:
     """Write gradebook.csv, gradebook.json and the class report gradebook.html into out."""
     from graders.grading.classreport import render_class_report
 

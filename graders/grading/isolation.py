@@ -33,6 +33,7 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
+from graders.grading.wire import Plan
 from graders.i18n import _, language
 
 CLONE_NEWNS, CLONE_NEWNET, CLONE_NEWUSER = 0x00020000, 0x40000000, 0x10000000
@@ -237,7 +238,7 @@ def choose_sandbox(uid: int, needed: list[str]) -> str:
     return NONE
 
 
-def command(plan: dict[str, Any], argv: list[str]) -> list[str]:
+def command(plan: Plan, argv: list[str]) -> list[str]:
     """The command that starts argv in the plan's sandbox (bwrap's, for bubblewrap)."""
     if plan["sandbox"] != BUBBLEWRAP:
         return argv
@@ -246,9 +247,11 @@ def command(plan: dict[str, Any], argv: list[str]) -> list[str]:
     wrapped = [*base, "--ro-bind", "/", "/", "--proc", "/proc", "--dev", "/dev"]
     for folder in WRITABLE:
         wrapped += ["--size", size, "--perms", "1777", "--tmpfs", folder]
-    wrapped += ["--dir", WORKDIR, "--dir", f"{CACHE}/keras"]
-    for name, source in plan["caches"].items():
-        if os.path.isdir(source):
+    wrapped += ["--dir", WORKDIR]
+    for name, source in plan["caches"].items():  # see datasets.paths.worker_caches
+        if source is None:
+            wrapped += ["--dir", f"{CACHE}/{name}"]
+        elif os.path.isdir(source):
             wrapped += ["--ro-bind", source, f"{CACHE}/{name}"]
     return [*wrapped, "--chdir", WORKDIR, "--", *argv]
 
@@ -261,7 +264,7 @@ def _bind_read_only(fd: int, target: str) -> None:
     os.close(fd)
 
 
-def _namespaces(plan: dict[str, Any]) -> None:
+def _namespaces(plan: Plan) -> None:
     _call("unshare", CLONE_NEWNS | CLONE_NEWNET)
     _mount(None, "/", None, MS_REC | MS_PRIVATE)
     _read_only_root()
@@ -269,7 +272,7 @@ def _namespaces(plan: dict[str, Any]) -> None:
     caches = {
         name: os.open(source, os.O_PATH)
         for name, source in plan["caches"].items()
-        if os.path.isdir(source)
+        if source is not None and os.path.isdir(source)
     }
     under_tmp = {
         str(Path(path).resolve()): os.open(path, os.O_PATH)
@@ -283,15 +286,23 @@ def _namespaces(plan: dict[str, Any]) -> None:
             _mount("tmpfs", folder, "tmpfs", MS_NOSUID | MS_NODEV, disk)
     for path, fd in under_tmp.items():
         _bind_read_only(fd, path)
-    uid = plan["uid"]
-    for folder in (WORKDIR, f"{CACHE}/keras"):
+    uid = _own_uid(plan)
+    own = [f"{CACHE}/{name}" for name, source in plan["caches"].items() if source is None]
+    for folder in (WORKDIR, *own):
         os.makedirs(folder, mode=0o700)
         os.chown(folder, uid, uid)
     for name, fd in caches.items():
         _bind_read_only(fd, f"{CACHE}/{name}")
 
 
-def _limits(plan: dict[str, Any]) -> None:
+def _own_uid(plan: Plan) -> int:
+    """The plan's user id, which every sandbox of OWN_USER has (runner._plan gives it)."""
+    uid = plan["uid"]
+    assert uid is not None, plan["sandbox"]
+    return uid
+
+
+def _limits(plan: Plan) -> None:
     memory = plan["memory_mb"] * 2**20
     for limit, value in (
         (resource.RLIMIT_DATA, memory),
@@ -328,7 +339,7 @@ def _block_sockets() -> None:
     socket.socket.__init__ = refuse  # type: ignore[method-assign]
 
 
-def _applied(plan: dict[str, Any]) -> dict[str, str]:
+def _applied(plan: Plan) -> dict[str, str]:
     """What the plan's sandbox gives, in words (in the grader's language), for the result."""
     sandbox, disk = plan["sandbox"], plan["disk_mb"]
     own_network = _("network namespace (no interfaces)")
@@ -357,16 +368,16 @@ def _applied(plan: dict[str, Any]) -> dict[str, str]:
     return {"sandbox": sandbox, **applied}
 
 
-def confine(plan: dict[str, Any]) -> dict[str, str]:
+def confine(plan: Plan) -> dict[str, str]:
     """Apply the plan (from the grader's job) to this process; returns what applied."""
     sandbox = plan["sandbox"]
     if sandbox in (NAMESPACES, USER_NAMESPACE):
         if sandbox == USER_NAMESPACE:
-            _enter_user_namespace(plan["uid"])
+            _enter_user_namespace(_own_uid(plan))
         _namespaces(plan)
         _limits(plan)
         os.chdir(WORKDIR)
-        _drop_privileges(plan["uid"])
+        _drop_privileges(_own_uid(plan))
     elif sandbox == BUBBLEWRAP:  # bwrap made the namespaces and the working folder
         _limits(plan)
         hard = resource.getrlimit(resource.RLIMIT_NPROC)[1]
@@ -374,9 +385,10 @@ def confine(plan: dict[str, Any]) -> dict[str, str]:
         resource.setrlimit(resource.RLIMIT_NPROC, (cap, cap))  # no fork bomb
     elif sandbox == USER_ID:
         _limits(plan)
-        os.chown(plan["workdir"], plan["uid"], plan["uid"])
+        uid = _own_uid(plan)
+        os.chown(plan["workdir"], uid, uid)
         os.chdir(plan["workdir"])
-        _drop_privileges(plan["uid"])
+        _drop_privileges(uid)
         _block_sockets()
     else:
         _limits(plan)
@@ -394,22 +406,17 @@ def confine(plan: dict[str, Any]) -> dict[str, str]:
     return applied
 
 
-def environment(plan: dict[str, Any], seed: int) -> dict[str, str]:
+def environment(plan: Plan, seed: int) -> dict[str, str]:
     """The worker's whole environment: nothing of the grader's but PATH and locale, plus
     the CPU budget (TensorFlow's and OpenMP's thread counts, read when they start)."""
+    from graders.datasets.paths import worker_caches
+
     keep = ("PATH", "LANG", "LC_ALL", "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
     env = {key: os.environ[key] for key in keep if key in os.environ}
-    if plan["sandbox"] in OWN_VIEW:
-        home = WORKDIR
-        env.update(TMPDIR="/tmp", KERAS_HOME=f"{CACHE}/keras", XDG_CACHE_HOME=CACHE)
-    else:  # the shared caches are read in place
-        home = plan["workdir"]
-        caches = plan["caches"]
-        env.update(
-            TMPDIR=home,
-            KERAS_HOME=str(Path(caches["keras/datasets"]).parent),
-            XDG_CACHE_HOME=str(Path(caches["scipy-data"]).parent),
-        )
+    own_view = plan["sandbox"] in OWN_VIEW  # else the shared caches are read in place
+    home = WORKDIR if own_view else plan["workdir"]
+    env["TMPDIR"] = "/tmp" if own_view else home
+    env.update(worker_caches(CACHE if own_view else None)[1])
     env.update(
         GRADERS_LANG=language(),  # the feedback the worker writes is in the grader's language
         HOME=home,

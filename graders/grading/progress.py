@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import sys
 import time
-from typing import Any, TextIO
+from typing import TextIO
 
-from graders.grading.result import status_word
+from graders.grading.result import Record, status_word
 from graders.i18n import _
 
 
@@ -26,7 +26,7 @@ class Progress:
             print(_("[{skipped}/{total}] already graded, skipped (--resume)").format(
                 skipped=skipped, total=total), file=stream)
 
-    def update(self, record: dict[str, Any]) -> None:
+    def update(self, record: Record) -> None:
         """Count one finished submission."""
         self.done += 1
         self.errors += record.get("status") != "graded"

@@ -11,7 +11,7 @@ from html import escape
 from typing import Any
 
 from graders.grading.htmlpage import page, table
-from graders.grading.result import GRADED, GradeResult, status_word
+from graders.grading.result import GRADED, Record, status_word
 from graders.i18n import N_, _, translate
 
 PASS, FAIL = "\u2714", "\u2718"
@@ -53,23 +53,23 @@ def isolation_items(isolation: dict[str, Any]) -> list[tuple[str, str]]:
     return items
 
 
-def render_text(result: GradeResult) -> str:
+def render_text(record: Record) -> str:
     """A short report: the score line, then one line per test with feedback on failures."""
-    assignment = result.assignment or _("unknown assignment")
-    head = f"{result.notebook}  [{assignment}]"
+    assignment = record["assignment"] or _("unknown assignment")
+    head = f"{record['notebook']}  [{assignment}]"
     score = _("score {score}/{max_score}  ({seconds:.1f} s)").format(
-        score=result.score, max_score=result.max_score, seconds=result.duration_s
+        score=record["score"], max_score=record["max_score"], seconds=record["duration_s"]
     )
     lines = [head, f"  {score}"]
-    if result.status != GRADED or result.message:
-        lines.append(f"  {status_word(result.status).upper()}: {result.message}")
-    lines += ["  " + _("NOTE: {note}").format(note=note) for note in result.notes]
-    for test in result.tests:
-        mark = PASS if test.passed else FAIL
-        lines.append(f"  {mark} {test.points:>3}/{test.max_points:<3} {test.name}")
-        if not test.passed:
+    if record["status"] != GRADED or record["message"]:
+        lines.append(f"  {status_word(record['status']).upper()}: {record['message']}")
+    lines += ["  " + _("NOTE: {note}").format(note=note) for note in record["notes"]]
+    for test in record["tests"]:
+        mark = PASS if test["passed"] else FAIL
+        lines.append(f"  {mark} {test['points']:>3}/{test['max_points']:<3} {test['name']}")
+        if not test["passed"]:
             lines += textwrap.wrap(
-                test.feedback,
+                test["feedback"],
                 width=96,
                 initial_indent="            ",
                 subsequent_indent="            ",
@@ -77,7 +77,7 @@ def render_text(result: GradeResult) -> str:
     return "\n".join(lines)
 
 
-def render_markdown(record: dict[str, Any]) -> str:
+def render_markdown(record: Record) -> str:
     """A per-submission report: score, status, each test's points and want/got feedback."""
     assignment = record.get("assignment") or _("unknown")
     lines = [
@@ -108,7 +108,7 @@ def render_markdown(record: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def render_html(record: dict[str, Any]) -> str:
+def render_html(record: Record) -> str:
     """The per-submission report as one self-contained HTML page (every value escaped)."""
     title = f"{record['notebook']}: {record['score']} / {record['max_score']}"
     assignment = str(record.get("assignment") or _("unknown"))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NotRequired, TypedDict
 
 from graders.checks.run import CheckResult
 from graders.i18n import N_, translate
@@ -21,6 +21,27 @@ STATUS_WORDS = {
 def status_word(status: str) -> str:
     """A result's status in the current language (the JSON keeps the English value)."""
     return translate(STATUS_WORDS[status]) if status in STATUS_WORDS else status
+
+
+class Record(TypedDict):
+    """A result as plain data (GradeResult.to_json), what every report is rendered from; a
+    batch's records (its results/*.json) add key and sha256."""
+
+    assignment: str | None
+    notebook: str
+    status: str
+    score: int
+    max_score: int
+    #: Each test's TestResult.to_json.
+    tests: list[dict[str, Any]]
+    duration_s: float
+    message: str | None
+    notes: list[str]
+    isolation: dict[str, str]
+    timings: dict[str, float]
+    #: The batch's name for the submission's files, and the SHA-256 of its bytes.
+    key: NotRequired[str]
+    sha256: NotRequired[str | None]
 
 
 @dataclass
@@ -47,7 +68,7 @@ class GradeResult:
         """Points earned."""
         return sum(test.points for test in self.tests)
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> Record:
         """The JSON object documented in the README."""
         return {
             "assignment": self.assignment,

@@ -7,22 +7,22 @@ import os
 import signal
 import sys
 import tempfile
+import threading
 import time
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 from graders import course
 from graders.checks.run import MISSING, judge_exercise, not_graded
 from graders.determinism import SEED
 from graders.grading import isolation, supervise, verify
 from graders.grading.budget import cpu_budget
+from graders.grading.limits import DEFAULT_MEMORY_MB, Limits
 from graders.grading.result import ERROR, GRADED, GradeResult
 from graders.grading.submission import Submission, SubmissionError, load_submission
+from graders.grading.wire import Job, Kind, Plan
 from graders.i18n import N_, _, translate
 
-#: Memory a submission may use (MiB), unless --memory says otherwise.
-DEFAULT_MEMORY_MB = 4096
 #: Size of each writable tmpfs and of any one file the submission writes (MiB).
 DISK_MB = 512
 #: What each signal the worker may die of means, in words ({disk}: DISK_MB).
@@ -35,14 +35,27 @@ _SIGNALS = {
 }
 
 
-@dataclass(frozen=True)
-class Limits:
-    """What one submission may use: wall-clock seconds (None: the assignment's), memory, and
-    how many submissions run at once (each gets that share of the cores: see budget)."""
+class WorkerReport(TypedDict):
+    """What one worker run said and how it ended, read from its messages in one pass
+    (_report), with the verifier's measurements put into the observations."""
 
-    timeout_s: float | None = None
-    memory_mb: int = DEFAULT_MEMORY_MB
-    concurrent: int = 1
+    #: Exercise name -> its observation (plain data: checks.run.observe_exercise).
+    observations: dict[str, Any]
+    #: One {"cell", "message"} per graded cell that failed.
+    cell_errors: list[dict[str, Any]]
+    #: What confinement applied (isolation.confine), for the result.
+    isolation: dict[str, str]
+    #: Seconds of each step of the worker, from when its messages reached the grader:
+    #: start_up_s (interpreter, sandbox, imports, seeding, snapshot), cells_s (the graded
+    #: cells), one <exercise>_s per exercise observed.
+    timings: dict[str, float]
+    #: Seconds of the worker's whole run, and of the verifier's measuring after the worker
+    #: ended (its start-up ran beside the worker; None: no verifier).
+    worker_s: float
+    verify_s: float | None
+    #: Why grading was cut short (None: it was not), and notes for the learner.
+    failure: str | None
+    notes: list[str]
 
 
 def grade_notebook(
@@ -53,25 +66,45 @@ def grade_notebook(
     expected: str | None = None,
     concurrent: int = 1,
 ) -> GradeResult:
-    """Grade the notebook at path; never raises for anything the notebook contains.
+    """Grade the notebook at path under Limits(timeout_s, memory_mb, concurrent): see grade."""
+    return grade(path, Limits(timeout_s, memory_mb, concurrent), expected, seed)
 
-    expected, when given, is the assignment id the notebook must be; concurrent is how many
-    submissions this machine grades at once (for the CPU budget).
+
+def grade(
+    path: Path,
+    limits: Limits,
+    expected: str | None = None,
+    seed: int = SEED,
+    stop: threading.Event | None = None,
+) -> GradeResult:
+    """Grade the notebook at path within limits; never raises for anything the notebook
+    contains.
+
+    expected, when given, is the assignment id the notebook must be; limits.concurrent is
+    how many submissions this machine grades at once (for the CPU budget); setting stop
+    (an interrupted batch) stops the notebook's processes.
     """
     started = time.monotonic()
     try:
         submission = load_submission(path, expected)
     except SubmissionError as error:
         return _unreadable(path, error, time.monotonic() - started)
-    limit = timeout_s if timeout_s is not None else submission.assignment.timeout_s
-    report = _execute(submission, limit, memory_mb, seed, concurrent)
+    limit = limits.timeout_s if limits.timeout_s is not None else submission.assignment.timeout_s
+    report = _execute(submission, limit, limits.memory_mb, seed, limits.concurrent, stop)
     result = _judge(submission, report)
     result.duration_s = time.monotonic() - started
-    timings = report["timings"]
-    # verify_s: the verifier's measuring after the worker ended (its start-up ran beside it)
-    timings["grader_s"] = result.duration_s - timings.pop("worker_s") - timings.get("verify_s", 0)
-    result.timings = {key: round(value, 2) for key, value in timings.items()}
+    result.timings = _timings(report, result.duration_s)
     return result
+
+
+def _timings(report: WorkerReport, duration_s: float) -> dict[str, float]:
+    """The result's timings, rounded: the worker's steps, verify_s when a verifier ran,
+    and grader_s, the rest of duration_s (the grader's own work)."""
+    timings, verify_s = dict(report["timings"]), report["verify_s"]
+    if verify_s is not None:
+        timings["verify_s"] = verify_s
+    timings["grader_s"] = duration_s - report["worker_s"] - (verify_s or 0)
+    return {key: round(value, 2) for key, value in timings.items()}
 
 
 def _unreadable(path: Path, error: SubmissionError, duration_s: float) -> GradeResult:
@@ -102,14 +135,15 @@ def _needed() -> list[str]:
 @functools.cache
 def sandbox() -> str:
     """The sandbox every worker of this process gets (isolation.choose_sandbox)."""
-    from graders.datasets.paths import keras_home, scipy_data_dir
+    from graders.datasets.paths import worker_caches
 
-    caches = [str(keras_home() / "datasets"), str(scipy_data_dir())]
+    caches = [source for source in worker_caches()[0].values() if source is not None]
     return isolation.choose_sandbox(supervise.new_uid(), _needed() + caches)
 
 
-def _plan(workdir: str, timeout_s: float, memory_mb: int, concurrent: int) -> dict[str, Any]:
-    from graders.datasets.paths import keras_home, scipy_data_dir
+def _plan(workdir: str, timeout_s: float, memory_mb: int, concurrent: int) -> Plan:
+    """How a worker (or verifier) working in workdir is confined (see isolation)."""
+    from graders.datasets.paths import worker_caches
 
     chosen = sandbox()
     cpu = cpu_budget(concurrent)
@@ -124,22 +158,24 @@ def _plan(workdir: str, timeout_s: float, memory_mb: int, concurrent: int) -> di
         "cpu_s": int(timeout_s * cpu.cores + 30),
         "cpu": {"threads": cpu.threads, "environment": cpu.environment(),
                 "describe": cpu.describe()},
-        "caches": {
-            "keras/datasets": str(keras_home() / "datasets"),
-            "scipy-data": str(scipy_data_dir()),
-        },
+        "caches": worker_caches()[0],
     }
 
 
 def _execute(
-    submission: Submission, timeout_s: float, memory_mb: int, seed: int, concurrent: int = 1
-) -> dict[str, Any]:
+    submission: Submission,
+    timeout_s: float,
+    memory_mb: int,
+    seed: int,
+    concurrent: int = 1,
+    stop: threading.Event | None = None,
+) -> WorkerReport:
     """Run the worker on the submission; returns what it reported and why it failed, if it did."""
     assignment = submission.assignment.id
     with tempfile.TemporaryDirectory(prefix="graders-") as workdir, \
             tempfile.TemporaryDirectory(prefix="graders-verify-") as verify_dir:
         plan = _plan(workdir, timeout_s, memory_mb, concurrent)
-        job = {
+        job: Job = {
             "assignment": assignment,
             "seed": seed,
             "cells": [{"id": c.id, "source": c.source} for c in submission.cells],
@@ -148,17 +184,18 @@ def _execute(
         env = isolation.environment(plan, seed)
         verify_plan = _plan(verify_dir, timeout_s + verify.MEASURE_S, memory_mb, concurrent)
         verifier = verify.start(
-            assignment, seed, verify_plan, isolation.environment(verify_plan, seed), timeout_s
+            assignment, seed, verify_plan, isolation.environment(verify_plan, seed), timeout_s,
+            stop,
         )
         models: dict[str, Any] = {}
         try:
-            outcome = supervise.run_worker({"job": job, "plan": plan}, env, timeout_s)
+            outcome = supervise.run_worker({"job": job, "plan": plan}, env, timeout_s, stop=stop)
             models = _handed_over(outcome)
         finally:
             measured, problem = verify.finish(verifier, models)
-    report = _report(outcome)
+    verify_s = None if verifier is None else time.monotonic() - outcome.ended
+    report = _report(outcome, verify_s)
     if verifier is not None:
-        report["timings"]["verify_s"] = time.monotonic() - outcome.ended
         _add_measurements(report, verify.measures_of(assignment), measured, problem)
     return report
 
@@ -169,7 +206,7 @@ def _handed_over(outcome: supervise.Outcome) -> dict[str, Any]:
     streams: dict[Any, dict[Any, dict[str, Any]]] = {}
     models = {}
     for message in outcome.messages:
-        if message.get("kind") == "weights":
+        if message.get("kind") == Kind.WEIGHTS:
             arrays = streams.setdefault(message.get("model"), {})
             array = arrays.setdefault(
                 message.get("array"),
@@ -180,7 +217,7 @@ def _handed_over(outcome: supervise.Outcome) -> dict[str, Any]:
             continue
         observation = message.get("observation")
         data = observation.get("data") if isinstance(observation, dict) else None
-        if message.get("kind") == "observation" and isinstance(data, dict):
+        if message.get("kind") == Kind.OBSERVATION and isinstance(data, dict):
             data.pop("measured", None)  # only the verifier measures
             export = data.pop("verify", None)
             if isinstance(export, dict) and "stream" in export:
@@ -192,7 +229,7 @@ def _handed_over(outcome: supervise.Outcome) -> dict[str, Any]:
 
 
 def _add_measurements(
-    report: dict[str, Any],
+    report: WorkerReport,
     measures: dict[str, Any],
     measured: dict[str, dict[str, Any]],
     problem: str | None,
@@ -228,45 +265,36 @@ def _defined_elsewhere(submission: Submission) -> dict[str, str]:
     return {name: cell for name, cell in defining_cells(others).items() if name.isidentifier()}
 
 
-def _timings(outcome: supervise.Outcome) -> dict[str, float]:
-    """Seconds of each step of the worker, from when its messages reached the grader:
-    start_up_s (interpreter, sandbox, imports, seeding, snapshot), cells_s (the graded
-    cells), one <exercise>_s per exercise observed, and worker_s (the worker's whole run)."""
-    timings, last = {}, outcome.started
-    for message, arrived in zip(outcome.messages, outcome.arrivals, strict=False):
-        kind = message.get("kind")
-        if kind == "start":
-            timings["start_up_s"] = arrived - last
-        elif kind == "cells":
-            timings["cells_s"] = arrived - last
-        elif kind == "observation":
-            timings[f"{message.get('exercise')}_s"] = arrived - last
-        elif kind in (None, "weights"):  # a piece of a model's weights, sent while observed
-            continue
-        last = arrived
-    timings["worker_s"] = outcome.ended - outcome.started
-    return timings
-
-
-def _report(outcome: supervise.Outcome) -> dict[str, Any]:
-    report: dict[str, Any] = {
-        "observations": {}, "cell_errors": [], "isolation": {}, "timings": _timings(outcome)
+def _report(outcome: supervise.Outcome, verify_s: float | None = None) -> WorkerReport:
+    """Read the worker's messages (in one pass) and how it ended into its report."""
+    report: WorkerReport = {
+        "observations": {}, "cell_errors": [], "isolation": {}, "timings": {},
+        "worker_s": outcome.ended - outcome.started, "verify_s": verify_s,
+        "failure": None, "notes": [],
     }
+    timings, previous, arrivals = report["timings"], outcome.started, iter(outcome.arrivals)
     failure, finished = None, False
     for message in outcome.messages:
-        kind = message.get("kind")
-        if kind == "start":
-            report["isolation"] = message.get("isolation", {})
-        elif kind == "cells":
-            report["cell_errors"] = message.get("errors", [])
-        elif kind == "observation":
-            report["observations"][str(message.get("exercise"))] = message.get("observation")
-        elif kind == "refused":
+        arrived, kind, step = next(arrivals, None), message.get("kind"), None
+        if kind in (None, Kind.WEIGHTS):  # a piece of a model's weights, sent while observed
+            continue
+        if kind == Kind.START:
+            report["isolation"], step = message.get("isolation", {}), "start_up_s"
+        elif kind == Kind.CELLS:
+            report["cell_errors"], step = message.get("errors", []), "cells_s"
+        elif kind == Kind.OBSERVATION:
+            exercise = str(message.get("exercise"))
+            report["observations"][exercise], step = message.get("observation"), f"{exercise}_s"
+        elif kind == Kind.REFUSED:
             failure = str(message.get("message"))
-        elif kind == "tampered":
+        elif kind == Kind.TAMPERED:
             failure = _tampered(message)
-        elif kind == "done":
+        elif kind == Kind.DONE:
             finished = True
+        if arrived is not None:  # one arrival per message (see supervise.Outcome)
+            if step is not None:
+                timings[step] = arrived - previous
+            previous = arrived
     if outcome.channel_problem:
         failure = _("{problem}, so nothing after it was accepted").format(
             problem=outcome.channel_problem
@@ -275,7 +303,7 @@ def _report(outcome: supervise.Outcome) -> dict[str, Any]:
         failure = outcome.stopped
     elif failure is None and not finished:
         failure = _describe_exit(outcome.code)
-    report["failure"], report["notes"] = failure, []
+    report["failure"] = failure
     if outcome.output_bytes > 2 * supervise.KEEP:
         report["notes"].append(
             _("The notebook printed {size:.1f} MiB of output; the grader kept only its first "
@@ -326,7 +354,7 @@ def _describe_exit(code: int | None) -> str:
     )
 
 
-def _judge(submission: Submission, report: dict[str, Any]) -> GradeResult:
+def _judge(submission: Submission, report: WorkerReport) -> GradeResult:
     """Verdicts computed here, in the grader's process, from the worker's plain data."""
     observations, failure = report["observations"], report["failure"]
     cell_errors = report["cell_errors"]

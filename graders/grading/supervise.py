@@ -1,7 +1,7 @@
 """Running one worker and watching it from the grader: time, memory, output, handover.
 
 The grader starts the worker, writes it the job and token, then reads the handover pipe
-and the worker's output (keeping only its head and tail) in two threads, while the calling
+and the worker's output (keeping only its tail) in two threads, while the calling
 thread enforces the wall-clock limit and the memory limit (the resident memory of every
 process of the worker's user id, or, where it has none of its own, of its process group and
 descendants, read from /proc). When the worker ends, or is stopped, every process left under
@@ -23,9 +23,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from graders.grading import channel, isolation
+from graders.grading.wire import Request
 from graders.i18n import _
 
-#: How much of the worker's output is kept: its first and last KEEP bytes.
+#: How much of the worker's output is kept: its last KEEP bytes.
 KEEP = 32 * 1024
 #: How often the memory watchdog looks, in seconds.
 POLL_S = 0.1
@@ -33,8 +34,6 @@ POLL_S = 0.1
 UID_BASE = 1_000_000_000
 _counter = itertools.count()
 _lock = threading.Lock()
-#: Set to stop every running worker of this process (an interrupted batch).
-STOP = threading.Event()
 
 
 @dataclass
@@ -45,7 +44,6 @@ class Outcome:
     channel_problem: str | None = None
     code: int | None = None
     stopped: str | None = None
-    output_head: bytes = b""
     output_tail: bytes = b""
     output_bytes: int = 0
     #: The grader's monotonic clock when the worker was started, when each message arrived
@@ -64,8 +62,6 @@ def new_uid() -> int:
 def _read_output(stream: Any, outcome: Outcome) -> None:
     tail = bytearray()
     while chunk := stream.read1(65536):
-        if len(outcome.output_head) < KEEP:
-            outcome.output_head += chunk[: KEEP - len(outcome.output_head)]
         outcome.output_bytes += len(chunk)
         tail += chunk
         del tail[:-KEEP]
@@ -201,15 +197,17 @@ def _feed(stdin: Any, data: bytes, later: Callable[[], bytes] | None = None) -> 
 
 
 def run_worker(
-    request: dict[str, Any],
+    request: Request,
     env: dict[str, str],
     timeout_s: float,
     module: str = "graders.grading.worker",
     later: Callable[[], bytes] | None = None,
+    stop: threading.Event | None = None,
 ) -> Outcome:
     """Run the worker (python -m module) on request (job and plan); never raises for what
     the worker does. With later, the request is one line, and what later() returns (it may
-    block) is written after it, then standard input is closed."""
+    block) is written after it, then standard input is closed. Setting stop (an
+    interrupted batch) stops the worker."""
     plan, token = request["plan"], channel.new_token()
     read_fd, write_fd = os.pipe()
     outcome = Outcome(started=time.monotonic())
@@ -233,17 +231,17 @@ def run_worker(
     ]
     for reader in readers:
         reader.start()
-    first = json.dumps(dict(request, token=token)).encode()
+    first = json.dumps({**request, "token": token}).encode()
     if later is None:
         _feed(process.stdin, first)
     else:
         threading.Thread(
             target=lambda: _feed(process.stdin, first + b"\n", later), daemon=True
         ).start()
-    uid, limit_kb = plan.get("uid"), plan["memory_mb"] * 1024
+    uid, limit_kb = plan["uid"], plan["memory_mb"] * 1024
     deadline = time.monotonic() + timeout_s
     while process.poll() is None:
-        if STOP.is_set():
+        if stop is not None and stop.is_set():
             outcome.stopped = _("stopped: the batch was interrupted")
         elif time.monotonic() > deadline:
             outcome.stopped = _("stopped after the time limit of {seconds:g} s").format(

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from graders.grading import channel, isolation, supervise
+from graders.grading.wire import Job, Kind, Plan, Request
 from graders.i18n import _
 
 #: Seconds the verifier may take after the worker is done (its start-up runs beside it).
@@ -50,12 +51,13 @@ def main(fd: int) -> int:
     """Measure the models read from standard input, sending each result over the pipe fd."""
     request = json.loads(sys.stdin.buffer.readline())
     send = channel.sender(fd, request.pop("token"))
-    job, plan = request["job"], request["plan"]
+    job: Job = request["job"]
+    plan: Plan = request["plan"]
     try:
         isolation.confine(plan)
     except (isolation.ConfinementError, OSError) as error:
         problem = _("the sandbox could not be set up ({error})").format(error=error)
-        send({"kind": "refused", "message": problem})
+        send({"kind": Kind.REFUSED, "message": problem})
         return 1
     data: dict[str, Any] = {}
     broken: dict[str, str] = {}
@@ -74,12 +76,12 @@ def main(fd: int) -> int:
             result = measure_export(measure, export, loaded)
         else:
             continue
-        send({"kind": "measured", "exercise": name, "result": result})
-    send({"kind": "done"})
+        send({"kind": Kind.MEASURED, "exercise": name, "result": result})
+    send({"kind": Kind.DONE})
     return 0
 
 
-def _load(job: dict[str, Any], data: dict[str, Any], broken: dict[str, str]) -> None:
+def _load(job: Job, data: dict[str, Any], broken: dict[str, str]) -> None:
     """Seed, import Keras and load every measure's data into data (or why not into broken)."""
     from graders.determinism import seed_everything
 
@@ -112,17 +114,24 @@ class Verifier:
 
 
 def start(
-    assignment_id: str, seed: int, plan: dict[str, Any], env: dict[str, str], timeout_s: float
+    assignment_id: str,
+    seed: int,
+    plan: Plan,
+    env: dict[str, str],
+    timeout_s: float,
+    stop: threading.Event | None = None,
 ) -> Verifier | None:
-    """Start the verifier for the assignment (None when it has nothing to measure)."""
+    """Start the verifier for the assignment (None when it has nothing to measure); setting
+    stop stops it."""
     if not measures_of(assignment_id):
         return None
-    request = {"job": {"assignment": assignment_id, "seed": seed}, "plan": plan}
+    request: Request = {"job": {"assignment": assignment_id, "seed": seed}, "plan": plan}
     verifier = Verifier(thread=threading.Thread(daemon=True))
 
     def run() -> None:
         verifier.outcome = supervise.run_worker(
-            request, env, timeout_s + MEASURE_S, module=__name__, later=verifier.models.get
+            request, env, timeout_s + MEASURE_S, module=__name__, later=verifier.models.get,
+            stop=stop,
         )
 
     verifier.thread = threading.Thread(target=run, daemon=True)
@@ -146,11 +155,11 @@ def finish(
     problem, finished = None, False
     for message in outcome.messages:
         kind = message.get("kind")
-        if kind == "measured" and isinstance(message.get("result"), dict):
+        if kind == Kind.MEASURED and isinstance(message.get("result"), dict):
             results[str(message.get("exercise"))] = message["result"]
-        elif kind == "refused":
+        elif kind == Kind.REFUSED:
             problem = str(message.get("message"))
-        elif kind == "done":
+        elif kind == Kind.DONE:
             finished = True
     if not finished and problem is None:
         problem = outcome.channel_problem or outcome.stopped or (

@@ -19,6 +19,7 @@ from typing import Any
 
 from graders.checks.run import DEFINED_ELSEWHERE, describe_error, observe_exercise, remember_source
 from graders.grading import channel, isolation, tamper
+from graders.grading.wire import Job, Kind, Plan
 from graders.i18n import _
 
 
@@ -43,13 +44,13 @@ def run_cells(
 def weights_sender(send: Any, encode: Any) -> Any:
     """A function that sends a model's weights (its variables, in order) piece by piece, as
     "weights" messages, and returns the number the handed-over model refers to them by."""
-    counter = iter(range(2**31))
+    counter, kind = iter(range(2**31)), Kind.WEIGHTS
 
     def stream(variables: Any) -> int:
         number = next(counter)
         for index, variable in enumerate(variables):
             for piece in encode(variable.numpy()):
-                send({"kind": "weights", "model": number, "array": index, **piece})
+                send({"kind": kind, "model": number, "array": index, **piece})
         return number
 
     return stream
@@ -60,13 +61,14 @@ def main(fd: int) -> int:
     request = json.loads(sys.stdin.buffer.read())
     os.dup2(os.open(os.devnull, os.O_RDONLY), 0)
     send = channel.sender(fd, request.pop("token"))
-    job, plan = request["job"], request["plan"]
+    job: Job = request["job"]
+    plan: Plan = request["plan"]
     DEFINED_ELSEWHERE.update(job.get("defined_elsewhere", {}))  # names for NameError feedback
     try:
         applied = isolation.confine(plan)
     except (isolation.ConfinementError, OSError) as error:
         problem = _("the sandbox could not be set up ({error})").format(error=error)
-        send({"kind": "refused", "message": problem})
+        send({"kind": Kind.REFUSED, "message": problem})
         return 1
     from IPython.core.interactiveshell import InteractiveShell
 
@@ -74,38 +76,33 @@ def main(fd: int) -> int:
     from graders.determinism import seed_everything
 
     assignment = get_assignment(job["assignment"])
-    if any(exercise.seeded for exercise in assignment.exercises):
-        seed_everything(job["seed"])
+    seeded = any(exercise.seeded for exercise in assignment.exercises)
+    seed_everything(job["seed"], tensorflow=seeded)  # a quiz: no TensorFlow start-up
+    if seeded:
         from graders.checks import fits, verification
 
         fits.install()  # every fit recorded by the grader's callback, before learner code
         verification.MEASURE_IN_PROCESS = False  # the verifier measures the trained models
         verification.STREAM = weights_sender(send, verification.encode_array)
-    else:  # a quiz: no TensorFlow start-up
-        import random
-
-        import numpy
-
-        random.seed(job["seed"])
-        numpy.random.seed(job["seed"])
     namespace: dict[str, Any] = {"__name__": "__main__"}
     shell = InteractiveShell.instance(user_ns=namespace)
     changes, taken, observe, seed = tamper.changes, tamper.snapshot(), observe_exercise, job["seed"]
-    send({"kind": "start", "isolation": applied})
+    tampered, cells, observed, done = Kind.TAMPERED, Kind.CELLS, Kind.OBSERVATION, Kind.DONE
+    send({"kind": Kind.START, "isolation": applied})
     errors = run_cells(job["cells"], namespace, shell)
     changed = changes(taken)
     if changed:
-        send({"kind": "tampered", "exercise": None, "what": changed})
+        send({"kind": tampered, "exercise": None, "what": changed})
         return 0
-    send({"kind": "cells", "errors": errors})
+    send({"kind": cells, "errors": errors})
     for exercise in assignment.exercises:
         observation = observe(exercise, namespace, seed)
         changed = changes(taken)
         if changed:
-            send({"kind": "tampered", "exercise": exercise.name, "what": changed})
+            send({"kind": tampered, "exercise": exercise.name, "what": changed})
             return 0
-        send({"kind": "observation", "exercise": exercise.name, "observation": observation})
-    send({"kind": "done"})
+        send({"kind": observed, "exercise": exercise.name, "observation": observation})
+    send({"kind": done})
     return 0
 
 
