@@ -60,14 +60,14 @@ def find_notebook(folder: Path, expected_name: str) -> tuple[Path | None, str]:
 
 
 def _refused(settings: Settings, reason: str) -> GradeResult:
-    """Zero on every test of the assignment, each saying why, for a submission not graded."""
+    """Zero on every check of the assignment, each saying why, for a submission not graded."""
     from graders.assignments import ASSIGNMENTS
 
     spec = ASSIGNMENTS[settings.assignment]
-    tests = []
+    checks = []
     for exercise in spec.exercises:
-        tests += judge_exercise(exercise, not_graded(reason))
-    return GradeResult(spec.id, "", ERROR, tests, spec.max_score, message=reason)
+        checks += judge_exercise(exercise, not_graded(reason))
+    return GradeResult(spec.id, "", ERROR, checks, spec.max_score, message=reason)
 
 
 def to_results(result: GradeResult, settings: Settings, seconds: float, note: str) -> dict:
@@ -83,16 +83,16 @@ def to_results(result: GradeResult, settings: Settings, seconds: float, note: st
         "output": "\n".join(lines),
         "visibility": settings.visibility,
         "stdout_visibility": "hidden",
-        "tests": [
+        "tests": [  # Gradescope's word for a scored check
             {
-                "name": test.name,
-                "score": test.points,
-                "max_score": test.max_points,
-                "status": "passed" if test.passed else "failed",
-                "output": test.feedback or (_("Passed.") if test.passed else _("Failed.")),
+                "name": check.name,
+                "score": check.points,
+                "max_score": check.max_points,
+                "status": "passed" if check.passed else "failed",
+                "output": check.feedback or (_("Passed.") if check.passed else _("Failed.")),
                 "visibility": settings.visibility,
             }
-            for test in result.tests
+            for check in result.checks
         ],
         "extra_data": {
             "assignment": result.assignment,

@@ -24,8 +24,8 @@ UNIDENTIFIED = "unidentified"
 
 
 @dataclass
-class TestSummary:
-    """How one test went across a class."""
+class CheckSummary:
+    """How one check went across a class."""
 
     name: str
     max_points: int
@@ -34,22 +34,22 @@ class TestSummary:
 
     @property
     def taken(self) -> int:
-        """Submissions that have this test."""
+        """Submissions that have this check."""
         return self.passed + sum(self.failures.values())
 
 
-def summarize_tests(records: list[Record]) -> list[TestSummary]:
-    """Each test of these records (in order of first appearance), its passes and failures."""
-    tests: dict[str, TestSummary] = {}
+def summarize_checks(records: list[Record]) -> list[CheckSummary]:
+    """Each check of these records (in order of first appearance), its passes and failures."""
+    summaries: dict[str, CheckSummary] = {}
     for record in records:
-        for test in record.get("tests", []):
-            name = str(test["name"])
-            summary = tests.setdefault(name, TestSummary(name, int(test["max_points"])))
-            if test["passed"]:
+        for check in record.get("tests", []):
+            name = str(check["name"])
+            summary = summaries.setdefault(name, CheckSummary(name, int(check["max_points"])))
+            if check["passed"]:
                 summary.passed += 1
             else:
-                summary.failures[str(test["feedback"])] += 1
-    return list(tests.values())
+                summary.failures[str(check["feedback"])] += 1
+    return list(summaries.values())
 
 
 def _svg(figure: Any, salt: str) -> str:
@@ -85,14 +85,14 @@ def histogram_svg(scores: list[float], max_score: int, salt: str = "histogram") 
     return _svg(figure, salt)
 
 
-def pass_rate_svg(tests: list[TestSummary], salt: str = "pass-rates") -> str:
-    """One horizontal bar per test: the share of submissions that passed it, as inline SVG."""
+def pass_rate_svg(checks: list[CheckSummary], salt: str = "pass-rates") -> str:
+    """One horizontal bar per check: the share of submissions that passed it, as inline SVG."""
     from matplotlib.figure import Figure
 
-    figure = Figure(figsize=(6, 0.3 * len(tests) + 0.8))
+    figure = Figure(figsize=(6, 0.3 * len(checks) + 0.8))
     axes = figure.subplots()
-    labels = [_("test {number}").format(number=n) for n in range(1, len(tests) + 1)]
-    rates = [100 * t.passed / t.taken if t.taken else 0 for t in tests]
+    labels = [_("test {number}").format(number=n) for n in range(1, len(checks) + 1)]
+    rates = [100 * c.passed / c.taken if c.taken else 0 for c in checks]
     axes.barh(labels, rates, color="#55a868")
     axes.invert_yaxis()
     axes.set_xlim(0, 100)
@@ -127,20 +127,20 @@ def _submission_rows(records: list[Record]) -> str:
     return table([_("notebook"), _("status"), _("score"), _("message")], rows, classes)
 
 
-def _test_rows(tests: list[TestSummary]) -> str:
+def _check_rows(checks: list[CheckSummary]) -> str:
     rows = []
-    for n, test in enumerate(tests, start=1):
-        rate = test.passed / test.taken if test.taken else 0.0
+    for n, check in enumerate(checks, start=1):
+        rate = check.passed / check.taken if check.taken else 0.0
         failure = ""
-        if test.failures:  # the most frequent; of equally frequent ones, the first in order
-            text, count = min(test.failures.items(), key=lambda item: (-item[1], item[0]))
-            of = _("({count} of {taken})").format(count=count, taken=test.taken)
+        if check.failures:  # the most frequent; of equally frequent ones, the first in order
+            text, count = min(check.failures.items(), key=lambda item: (-item[1], item[0]))
+            of = _("({count} of {taken})").format(count=count, taken=check.taken)
             failure = f"{escape(text)} <b>{escape(of)}</b>"
         rows.append([
             str(n),
-            escape(test.name),
-            str(test.max_points),
-            f'{test.passed} / {test.taken} ({rate:.0%}) '
+            escape(check.name),
+            str(check.max_points),
+            f'{check.passed} / {check.taken} ({rate:.0%}) '
             f'<span class="bar"><span style="width: {rate:.0%}"></span></span>',
             failure,
         ])
@@ -153,7 +153,7 @@ def _section(assignment: str, title: str, records: list[Record]) -> str:
     scores = [float(r["score"]) for r in records]
     max_score = max(int(r["max_score"]) for r in records)
     graded = sum(r["status"] == "graded" for r in records)
-    tests = summarize_tests(records)
+    checks = summarize_checks(records)
     parts = [
         f'<section id="{escape(assignment)}">',
         f"<h2>{escape(assignment)}: {escape(str(title))}</h2>",
@@ -168,11 +168,11 @@ def _section(assignment: str, title: str, records: list[Record]) -> str:
         _heading(3, _("Scores")),
         f"<figure>{histogram_svg(scores, max_score, assignment + '-scores')}</figure>",
     ]
-    if tests:
+    if checks:
         parts += [
             _heading(3, _("Tests")),
-            f"<figure>{pass_rate_svg(tests, assignment + '-tests')}</figure>",
-            _test_rows(tests),
+            f"<figure>{pass_rate_svg(checks, assignment + '-tests')}</figure>",
+            _check_rows(checks),
         ]
     parts += [_heading(3, _("Submissions")), _submission_rows(records), "</section>"]
     return "\n".join(parts)

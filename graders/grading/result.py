@@ -32,7 +32,7 @@ class Record(TypedDict):
     status: str
     score: int
     max_score: int
-    #: Each test's TestResult.to_json.
+    #: Each check's CheckResult.to_json (the JSON keeps the key "tests", as documented).
     tests: list[dict[str, Any]]
     duration_s: float
     message: str | None
@@ -46,12 +46,12 @@ class Record(TypedDict):
 
 @dataclass
 class GradeResult:
-    """Score and per-test feedback of one notebook; status 'error' when grading failed."""
+    """Score and per-check feedback of one notebook; status 'error' when grading failed."""
 
     assignment: str | None
     notebook: str
     status: str
-    tests: list[CheckResult] = field(default_factory=list)
+    checks: list[CheckResult] = field(default_factory=list)
     max_score: int = 0
     duration_s: float = 0.0
     message: str | None = None
@@ -66,7 +66,7 @@ class GradeResult:
     @property
     def score(self) -> int:
         """Points earned."""
-        return sum(test.points for test in self.tests)
+        return sum(check.points for check in self.checks)
 
     def to_json(self) -> Record:
         """The JSON object documented in the README."""
@@ -76,7 +76,7 @@ class GradeResult:
             "status": self.status,
             "score": self.score,
             "max_score": self.max_score,
-            "tests": [test.to_json() for test in self.tests],
+            "tests": [check.to_json() for check in self.checks],
             "duration_s": round(self.duration_s, 2),
             "message": self.message,
             "notes": list(self.notes),

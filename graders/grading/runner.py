@@ -112,15 +112,15 @@ def _unreadable(path: Path, error: SubmissionError, duration_s: float) -> GradeR
     file name, or the expected assignment, tells which) scores zero, so gradebooks keep
     their columns."""
     assignment, reason = error.assignment, str(error)
-    tests = []
+    checks = []
     if assignment is not None:
         for exercise in assignment.exercises:
-            tests += judge_exercise(exercise, not_graded(reason))
+            checks += judge_exercise(exercise, not_graded(reason))
     return GradeResult(
         assignment=assignment.id if assignment else None,
         notebook=str(path),
         status=ERROR,
-        tests=tests,
+        checks=checks,
         max_score=assignment.max_score if assignment else 0,
         message=_("Cannot grade {name}: {reason}").format(name=path.name, reason=reason),
         duration_s=duration_s,
@@ -358,7 +358,7 @@ def _judge(submission: Submission, report: WorkerReport) -> GradeResult:
     """Verdicts computed here, in the grader's process, from the worker's plain data."""
     observations, failure = report["observations"], report["failure"]
     cell_errors = report["cell_errors"]
-    tests = []
+    checks = []
     for exercise in submission.assignment.exercises:
         observation = observations.get(exercise.name)
         if not isinstance(observation, dict):
@@ -369,12 +369,12 @@ def _judge(submission: Submission, report: WorkerReport) -> GradeResult:
                 cell=first.get("cell"), error=first.get("message")
             )
             observation = dict(observation, message=f"{observation.get('message')} {failed}")
-        tests += judge_exercise(exercise, observation)
+        checks += judge_exercise(exercise, observation)
     return GradeResult(
         assignment=submission.assignment.id,
         notebook=str(submission.path),
         status=ERROR if failure else GRADED,
-        tests=tests,
+        checks=checks,
         max_score=submission.assignment.max_score,
         message=_("Grading was cut short: {reason}.").format(reason=failure) if failure else None,
         notes=[*submission.notes, *report["notes"]],
