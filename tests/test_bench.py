@@ -6,7 +6,7 @@ import json
 
 from conftest import ROOT
 
-from bench import course, margins, measure, report, scaling
+from bench import course, margins, measure, overhead, report, scaling
 from bench.__main__ import BENCHMARKS
 
 
@@ -156,3 +156,20 @@ def test_dask_line_says_what_the_scheduler_saw_and_skips_older_runs():
     assert "5 tasks computing 95.0 s" in line and "idle 12.5 s at the end" in line
     del row["dask"]["workers"]
     assert scaling._dask_line(row) is None
+
+
+def test_overhead_goal_is_met_only_where_the_fastest_runs_and_the_medians_meet_it():
+    pair = {"plain_s": 10.0, "graded_s": 11.0, "plain_cpu_s": 15.0, "graded_cpu_s": 18.0,
+            "plain_training_s": 8.0, "graded_training_s": 8.5}
+    row = {"assignment": "C1W9", "runs": 1, "plain_s": 10.0, "graded_s": 12.0, "ratio": 1.2,
+           "plain_min_s": 10.0, "graded_min_s": 11.0, "min_ratio": 1.1, "pairs": [pair],
+           "plain_steps": {"train_s": 8.0}, "graded_steps": {"train_s": 8.5, "verify_s": 1.0}}
+    lines = overhead.render({"goal": 1.15, "rows": [row]})
+    table_row = next(line for line in lines if line.startswith("| C1W9 |"))
+    assert table_row.split(" | ")[4:7] == ["1.100", "**fastest only**", "10.0"]
+    assert table_row.rstrip(" |").endswith("1.200")
+    assert "- C1W9: 10.0 (8.0, 15.0) / 11.0 (8.5, 18.0)" in lines
+    both = overhead.render({"goal": 1.25, "rows": [row]})
+    assert "| 1.100 | yes |" in next(line for line in both if line.startswith("| C1W9 |"))
+    neither = overhead.render({"goal": 1.05, "rows": [row]})
+    assert "| 1.100 | **no** |" in next(line for line in neither if line.startswith("| C1W9 |"))
