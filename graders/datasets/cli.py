@@ -12,6 +12,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from tqdm import tqdm
+
 from graders.datasets.errors import DatasetError
 from graders.datasets.fetch import MIRROR_ENV, fetch
 from graders.datasets.manifest import Dataset, load_manifest
@@ -96,7 +98,10 @@ def run_list(args: argparse.Namespace) -> int:
     """Handler of ``data list``."""
     try:
         datasets = load_manifest(args.manifest).datasets
-        rows = [(d.name, _size(d.size), _presence(d), ", ".join(d.used_by)) for d in datasets]
+        rows = [
+            (d.name, tqdm.format_sizeof(d.size, "B", 1000), _presence(d), ", ".join(d.used_by))
+            for d in datasets
+        ]
     except DatasetError as exc:
         return _fail(exc)
     # TRANSLATORS: the column heads of `data list`
@@ -128,11 +133,4 @@ def _presence(dataset: Dataset) -> str:
     return _("partial ({present}/{total})").format(present=present, total=len(dataset.files))
 
 
-def _size(size: int) -> str:
-    value = float(size)
-    for unit in ("B", "kB", "MB"):
-        if value < 1000:
-            return f"{size} B" if unit == "B" else f"{value:.1f} {unit}"
-        value /= 1000
-    return f"{value:.1f} GB"
 
