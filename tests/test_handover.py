@@ -142,3 +142,28 @@ def test_weights_streamed_in_pieces_rebuild_the_same_model(monkeypatch):
     rebuilt = verification.rebuild(runner._handed_over(outcome)["x"])
     inputs = np.arange(6, dtype="float32").reshape(2, 3)
     np.testing.assert_array_equal(rebuilt(inputs), model(inputs))
+
+
+def test_models_reach_the_verifier_as_raw_bytes_and_forged_weights_as_refused():
+    import io
+
+    from graders.grading import verify
+
+    good = {"config": {"class_name": "Sequential"},
+            "arrays": [{"dtype": "<f4", "shape": [2], "chunks": ["AAAAAA==", "AAAAAA=="]},
+                       {"dtype": "<f4", "shape": [1], "chunks": ["AACAPw=="]}]}
+    models = {
+        "good": good,
+        "forged": {"config": {}, "arrays": [{"dtype": "<f4", "shape": [1], "chunks": [7]}]},
+        "refused": {"refused": "it was never built", "arrays": "not a list"},
+        "nothing": None,
+    }
+    pieces = verify.frame(models)
+    assert b"AAAA" not in pieces[0] and len(b"".join(pieces[1:])) == 12  # decoded by the grader
+    read = verify.read_models(io.BytesIO(b"".join(pieces)))
+    assert [item["data"] for item in read["good"]["arrays"]] == [bytes(8), b"\0\0\x80?"]
+    assert read["good"]["arrays"][1] == {"dtype": "<f4", "shape": [1], "data": b"\0\0\x80?"}
+    assert read["forged"]["refused"].startswith("its weights are unreadable")
+    assert read["refused"] == {"refused": "it was never built"}
+    assert read["nothing"] is None
+    assert verify.read_models(io.BytesIO(b"".join(verify.frame({})))) == {}

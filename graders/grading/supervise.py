@@ -185,12 +185,12 @@ def _exit_code(code: int, sandbox: str) -> int:
     return code
 
 
-def _feed(stdin: Any, data: bytes, later: Callable[[], bytes] | None = None) -> None:
+def _feed(stdin: Any, data: bytes, later: Callable[[], list[bytes]] | None = None) -> None:
     try:
         stdin.write(data)
         stdin.flush()
-        if later is not None:
-            stdin.write(later())
+        for piece in later() if later is not None else ():
+            stdin.write(piece)
         stdin.close()
     except OSError:
         pass  # the worker died at once; its exit code says why
@@ -201,12 +201,12 @@ def run_worker(
     env: dict[str, str],
     timeout_s: float,
     module: str = "graders.grading.worker",
-    later: Callable[[], bytes] | None = None,
+    later: Callable[[], list[bytes]] | None = None,
     stop: threading.Event | None = None,
 ) -> Outcome:
     """Run the worker (python -m module) on request (job and plan); never raises for what
-    the worker does. With later, the request is one line, and what later() returns (it may
-    block) is written after it, then standard input is closed. Setting stop (an
+    the worker does. With later, the request is one line, and the pieces later() returns (it
+    may block) are written after it, then standard input is closed. Setting stop (an
     interrupted batch) stops the worker."""
     plan, token = request["plan"], channel.new_token()
     read_fd, write_fd = os.pipe()

@@ -9,6 +9,11 @@ plain data), rebuilds each with Keras' safe mode and reports its measurements ov
 pipe FD (see channel); handed no model, it ends at once. The grader's side is ``start`` and
 ``finish``.
 
+The models come as one JSON line (each model's config, and each weight array's dtype, shape
+and byte count) followed by the arrays' raw bytes in that order (``frame`` and
+``read_models``): no base64 and no 50 MB JSON document to write and parse once the worker
+is done, since that time is the verifier's only cost to a grade.
+
 Why a process of its own rather than the grader's: rebuilding a model deserializes data
 the learner's process wrote, and Keras' safe mode has had bypasses; here it runs without
 network, without write access to anything of the grader's, under a memory limit, and no
@@ -18,6 +23,8 @@ and data loading behind the learner's training, so it adds only the measurement 
 
 from __future__ import annotations
 
+import base64
+import binascii
 import importlib
 import json
 import os
@@ -27,6 +34,8 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any
 
+from graders.checks.values import error_line
+from graders.checks.verification import MESSAGE_LIMIT
 from graders.grading import channel, isolation, supervise
 from graders.grading.wire import Job, Kind, Plan, Request
 from graders.i18n import _
@@ -63,7 +72,7 @@ def main(fd: int) -> int:
     broken: dict[str, str] = {}
     loader = threading.Thread(target=_load, args=(job, data, broken), daemon=True)
     loader.start()  # TensorFlow and the data load while the worker trains
-    models = json.loads(sys.stdin.buffer.read() or b"{}")
+    models = read_models(sys.stdin.buffer)
     if models:  # none (a template, a failed cell): nothing to wait for
         loader.join()
     from graders.checks.verification import measure_export
@@ -101,7 +110,49 @@ def _load(job: Job, data: dict[str, Any], broken: dict[str, str]) -> None:
             )
 
 
+def read_models(stream: Any) -> dict[str, Any]:
+    """The models framed by ``frame``: each array's raw bytes put in as its "data"."""
+    models = json.loads(stream.readline() or b"{}")
+    for export in models.values():
+        arrays = export.get("arrays") if isinstance(export, dict) else None
+        for item in arrays or ():
+            item["data"] = stream.read(item.pop("bytes"))
+    return models
+
+
 # ------------------------------------------------------------------ the grader's side
+
+
+def frame(models: dict[str, Any]) -> list[bytes]:
+    """The models (exercise -> export, weights as base64 chunks) as the verifier reads them:
+    a JSON line, then each array's bytes. A model whose weights do not decode is sent as
+    refused, saying so."""
+    header: dict[str, Any] = {}
+    pieces: list[bytes] = [b""]
+    for name, export in models.items():
+        arrays = export.get("arrays") if isinstance(export, dict) else None
+        if not isinstance(arrays, list) or "refused" in export:  # no weights to send
+            header[name] = (
+                {key: value for key, value in export.items() if key != "arrays"}
+                if isinstance(export, dict) else export
+            )
+            continue
+        try:
+            raw = [
+                b"".join(base64.b64decode(chunk) for chunk in item["chunks"]) for item in arrays
+            ]
+        except (binascii.Error, KeyError, TypeError, ValueError) as error:
+            header[name] = {"refused": _("its weights are unreadable ({error})").format(
+                error=error_line(error, MESSAGE_LIMIT))}
+            continue
+        header[name] = {
+            "config": export.get("config"),
+            "arrays": [{"dtype": item.get("dtype"), "shape": item.get("shape"),
+                        "bytes": len(data)} for item, data in zip(arrays, raw, strict=True)],
+        }
+        pieces += raw
+    pieces[0] = json.dumps(header).encode() + b"\n"
+    return pieces
 
 
 @dataclass
@@ -109,7 +160,7 @@ class Verifier:
     """One verifier run, started beside a worker; ``finish`` hands it the models."""
 
     thread: threading.Thread
-    models: queue.Queue[bytes] = field(default_factory=queue.Queue)
+    models: queue.Queue[list[bytes]] = field(default_factory=queue.Queue)
     outcome: supervise.Outcome | None = None
 
 
@@ -146,7 +197,7 @@ def finish(
     and, when the verifier failed, why."""
     if verifier is None:
         return {}, None
-    verifier.models.put(json.dumps(models).encode())
+    verifier.models.put(frame(models))
     verifier.thread.join()
     outcome = verifier.outcome
     if outcome is None:
