@@ -202,33 +202,38 @@ the handover. The training steps themselves vary from run to run by more than al
 (this machine has sporadic slow spells), which is why the runs alternate and the medians
 are of five.
 
-**Verification (issue 13), measured again 2026-12-03 (five pairs each).** The verifier (a
-second confined process that rebuilds each trained model from its config and weights and
-measures it) runs in every graded run above. On wall time C1W1 (1.021 fastest, 1.017
-medians), C1W2 (1.066, 0.978) and C1W3 (0.914, 1.061) meet the goal of 1.15 by both
-estimators. **C1W4 does not: 1.145 on the medians, 1.249 on the fastest runs.** The machine
-was far slower than on 2026-12-02 (C1W4 plain, median: 21.3 s against 9.1 s; the training
-step alone 14.8 s against 4.3 s), and noisy: one plain C1W4 run took 18.5 s, the other four
-21.1-23.9 s, which is what parts the two estimators.
+**Verification (issue 13), measured again 2026-12-03 13:42 UTC (five pairs each).** The
+verifier (a second confined process that rebuilds each trained model from its config and
+weights and measures it) runs in every graded run above. All four assignments now meet the
+goal of 1.15 by both estimators: C1W1 0.985 fastest / 1.013 medians, C1W2 0.985 / 1.012,
+C1W3 1.093 / 0.979, C1W4 1.077 / 1.113.
 
-Where C1W4's extra seconds go (medians, graded minus plain): sandbox and snapshot +0.75 s at
-start-up, the learner's training +1.64 s, the verifier's measuring after the worker ends
-(`verify_s`) 1.32 s, the grader's own process 0.27 s, less the 1.1 s of TensorFlow teardown
-the worker skips. The training is slower graded because the verifier starts beside it: it
-imports TensorFlow and Keras (4.7 CPU seconds alone on this machine) and loads the images
-it will measure on while the worker trains, to hide that behind the training; on two cores
-that the C1W4 training fills, it cannot hide. The CPU seconds say so plainly: grading costs
-7.5 CPU seconds more than the plain run in C1W4 (36.5 against 29.0, medians; the same in all
-five pairs), 5.1 in C1W1, 5.5 in C1W2 and 11.7 in C1W3. C1W1's training leaves most of a
-core idle (500 epochs of six examples are bound by Python, not arithmetic), so there the same
-start-up costs no wall time; C1W3's 85-second training makes it small beside the whole.
+C1W4 had failed it at 10:22 the same day (1.249 fastest, 1.145 medians). Two things changed,
+and the larger one is not ours. The machine was two to three times faster at 13:42 (C1W4
+plain, median: 10.9 s against 21.3 s) and far steadier: its five plain runs took 10.8-11.2 s,
+against 18.5-23.9 s, and the graded runs 11.6-13.6 s. The cut that is ours: the models now
+reach the verifier as one JSON line and their weights' raw bytes (verify.frame and
+verify.read_models) instead of one JSON document of base64, 50 MB for C1W4's 9.5 million
+weights, that the grader wrote and the verifier parsed and decoded once the worker was done.
+Timed alone on the faster machine (one run each), that took the verifier's share of a C1W4
+grade from 1.16 s to 0.98 s; in the benchmark `verify_s` is 0.86 s (medians).
 
-So the verifier's cost is about one TensorFlow start-up per submission. On this 2-core
-machine that is about 2.5 s of wall time wherever the training keeps both cores busy, which
-is more than 5% of a 20-second grading. Making it cheaper means starting TensorFlow fewer
-times, for example one verifier process kept for a whole batch (its isolation from the
-previous submission's model data would then have to be argued anew), not trimming the
-measurement, which is 0.1-1.3 s. Not done yet.
+Where C1W4's extra 1.2 s go now (medians, graded minus plain): sandbox and snapshot +0.68 s at
+start-up, the verifier's measuring after the worker ends 0.86 s, the learner's training
++0.24 s, the grader's own process 0.22 s, less the 1.0 s of TensorFlow teardown the worker
+skips. Of the verifier's 0.86 s, rebuilding the model from its config takes about 0.16 s and
+the first call of the rebuilt model 0.5 s (TensorFlow preparing its kernels for the model's
+shapes; a second call takes 0.1 s). Warming those kernels up with the reference's
+architecture while the worker trains saved about 0.2 s of it but spent 0.4-0.6 CPU seconds
+beside the training, so it was left out.
+
+The verifier's own start-up still costs a TensorFlow start-up per submission: grading takes
+5.3 CPU seconds more than the plain run in C1W4 (19.7 against 14.3, medians), 5.0 in C1W1,
+7.2 in C1W2 and 11.9 in C1W3. It runs beside the worker's own start-up and, in C1W4, beside
+a training that fills both cores, which is why the margin depends on the machine: on the slow
+machine of 10:22 the same cost came to 2.5 s of wall time and broke the goal. A verifier that
+starts TensorFlow once for a whole batch would remove it; it would have to be kept from
+carrying one submission's model data into the next, and is not built.
 
 Cut in this round: the supervisor's watch reads every process's `/proc` status ten times a
 second, for the worker and the verifier alike; it decoded each file as text, 2.6 ms a scan
