@@ -80,7 +80,8 @@ class Job(TypedDict):
 
 
 class Request(TypedDict):
-    """The first thing the worker or the verifier reads (supervise adds the token)."""
+    """The first thing the worker or the verifier reads (supervise adds the token); the
+    verifier then reads the trained models, framed by verify.frame."""
 
     job: Job
     plan: Plan
