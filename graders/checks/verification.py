@@ -52,6 +52,11 @@ def encode_array(array: Any) -> Iterator[dict[str, Any]]:
         }
 
 
+def decode_chunks(chunks: Any) -> bytes:
+    """One array's bytes from the base64 "data" of its pieces (encode_array), in order."""
+    return b"".join(base64.b64decode(chunk) for chunk in chunks)
+
+
 def _decode_arrays(arrays: Any) -> list[Any]:
     """The weight arrays from [{"dtype", "shape", "chunks": [base64...]}] (or, read by the
     verifier, "data": their bytes); raises Unverifiable."""
@@ -68,8 +73,7 @@ def _decode_arrays(arrays: Any) -> list[Any]:
             raise Unverifiable(
                 _("its weights are more than {limit:,} parameters").format(limit=MAX_PARAMS)
             )
-        data = item["data"] if "data" in item else b"".join(
-            base64.b64decode(chunk) for chunk in item["chunks"])
+        data = item["data"] if "data" in item else decode_chunks(item["chunks"])
         values.append(np.frombuffer(data, dtype=dtype, count=count).reshape(shape))
     if not isinstance(arrays, list):
         raise Unverifiable(_("its weights are missing"))

@@ -131,6 +131,3 @@ def _presence(dataset: Dataset) -> str:
     if present == 0:
         return _("no")
     return _("partial ({present}/{total})").format(present=present, total=len(dataset.files))
-
-
-

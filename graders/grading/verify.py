@@ -23,7 +23,6 @@ and data loading behind the learner's training, so it adds only the measurement 
 
 from __future__ import annotations
 
-import base64
 import binascii
 import importlib
 import json
@@ -35,7 +34,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from graders.checks.values import error_line
-from graders.checks.verification import MESSAGE_LIMIT
+from graders.checks.verification import MESSAGE_LIMIT, decode_chunks
 from graders.grading import channel, isolation, supervise
 from graders.grading.wire import Job, Kind, Plan, Request
 from graders.i18n import _
@@ -128,7 +127,7 @@ def frame(models: dict[str, Any]) -> list[bytes]:
     a JSON line, then each array's bytes. A model whose weights do not decode is sent as
     refused, saying so."""
     header: dict[str, Any] = {}
-    pieces: list[bytes] = [b""]
+    weights: list[bytes] = []
     for name, export in models.items():
         arrays = export.get("arrays") if isinstance(export, dict) else None
         if not isinstance(arrays, list) or "refused" in export:  # no weights to send
@@ -138,9 +137,7 @@ def frame(models: dict[str, Any]) -> list[bytes]:
             )
             continue
         try:
-            raw = [
-                b"".join(base64.b64decode(chunk) for chunk in item["chunks"]) for item in arrays
-            ]
+            raw = [decode_chunks(item["chunks"]) for item in arrays]
         except (binascii.Error, KeyError, TypeError, ValueError) as error:
             header[name] = {"refused": _("its weights are unreadable ({error})").format(
                 error=error_line(error, MESSAGE_LIMIT))}
@@ -150,9 +147,8 @@ def frame(models: dict[str, Any]) -> list[bytes]:
             "arrays": [{"dtype": item.get("dtype"), "shape": item.get("shape"),
                         "bytes": len(data)} for item, data in zip(arrays, raw, strict=True)],
         }
-        pieces += raw
-    pieces[0] = json.dumps(header).encode() + b"\n"
-    return pieces
+        weights += raw
+    return [json.dumps(header).encode() + b"\n", *weights]
 
 
 @dataclass
